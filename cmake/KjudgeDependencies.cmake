@@ -1,0 +1,20 @@
+# Every dependency is a Debian 12 package (see README "Dependencies"); nothing is fetched at build time.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(spdlog 1.10 REQUIRED)
+find_package(yaml-cpp 0.7 REQUIRED)
+find_package(CLI11 2.1 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+if(KJUDGE_BUILD_TESTS)
+  find_package(GTest 1.12 REQUIRED)
+endif()
+if(KJUDGE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+
+# yaml-cpp 0.7 on Debian exports the target as plain `yaml-cpp`.
+if(NOT TARGET yaml-cpp::yaml-cpp AND TARGET yaml-cpp)
+  add_library(yaml-cpp::yaml-cpp ALIAS yaml-cpp)
+endif()

@@ -1,0 +1,35 @@
+# Shared compile settings for every kjudge target.
+add_library(kjudge_warnings INTERFACE)
+target_compile_options(kjudge_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  $<$<BOOL:${KJUDGE_WERROR}>:-Werror>)
+if(KJUDGE_SANITIZE)
+  target_compile_options(kjudge_warnings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+    -fno-sanitize-recover=undefined)
+  target_link_options(kjudge_warnings INTERFACE -fsanitize=address,undefined)
+endif()
+
+# kjudge_module(NAME SOURCES a.cc b.cc DEPS kjudge_core ...)
+# One static library per module: kjudge_<NAME>, public headers under include/kjudge/<NAME>/.
+function(kjudge_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(kjudge_${name} STATIC ${M_SOURCES})
+  target_include_directories(kjudge_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(kjudge_${name} PUBLIC ${M_DEPS} PRIVATE kjudge_warnings ${M_PRIVATE_DEPS})
+endfunction()
+
+# kjudge_test(NAME SOURCES x_test.cc DEPS kjudge_store ...)
+# A gtest binary registered with ctest test by test.
+function(kjudge_test name)
+  cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main kjudge_warnings)
+  target_compile_definitions(${name} PRIVATE
+    KJUDGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    KJUDGE_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${T_TIMEOUT})
+endfunction()
