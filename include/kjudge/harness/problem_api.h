@@ -16,6 +16,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,8 +44,15 @@ struct Params {
   std::map<std::string, std::int64_t> values;
   std::uint64_t seed = 0;
 
-  /// The named parameter; a missing name is a bug in the problem and aborts the judged run.
-  std::int64_t Get(const std::string& name) const;
+  /// The named parameter; a missing name is a bug in the problem and aborts the process.
+  std::int64_t Get(const std::string& name) const {
+    auto it = values.find(name);
+    if (it == values.end()) {
+      std::fprintf(stderr, "kjudge problem code asked for unknown case parameter '%s'\n", name.c_str());
+      std::abort();
+    }
+    return it->second;
+  }
 };
 
 /// What one buffer holds.

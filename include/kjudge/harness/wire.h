@@ -1,0 +1,135 @@
+// The wire format between the supervisor (trusted, outside the sandbox) and the judged process
+// (harness + submission, inside it). Plain fixed-size structs over a SOCK_SEQPACKET socket, so
+// every message arrives whole or not at all and can be validated by size before it is read.
+//
+// This header is compiled into the judged binary by g++, nvcc or hipcc at judge time, so it uses
+// only the C++17 standard library. The judged side may be hostile: the supervisor treats every
+// message as untrusted input (magic, version, type, exact size, ids in sequence, values in range).
+//
+// Conversation:
+//   judged     -> supervisor  Hello            (once, after start-up)
+//   supervisor -> judged      Setup            (a case: buffers in the shared memory, parameters)
+//   judged     -> supervisor  SetupDone
+//   supervisor -> judged      Call             (run the submission once on the current buffers)
+//   judged     -> supervisor  CallDone         (the time the harness measured)
+//   ... more Calls, more Setups ...
+//   supervisor -> judged      Shutdown
+// The supervisor writes inputs and poisons outputs in the shared memory before each Call and reads
+// the outputs after CallDone.
+#pragma once
+
+#include <cstdint>
+
+namespace kjudge::harness::wire {
+
+constexpr std::uint32_t kMagic = 0x4744'4a4bu;  // "KJDG"
+constexpr std::uint32_t kVersion = 1;
+
+/// File descriptors the judged process inherits.
+constexpr int kSharedMemoryFd = 3;  ///< memfd holding every buffer of the current case
+constexpr int kControlFd = 4;       ///< SOCK_SEQPACKET socket to the supervisor
+
+constexpr int kMaxBuffers = 16;
+constexpr int kMaxParams = 32;
+constexpr int kParamNameBytes = 32;
+constexpr int kBackendNameBytes = 16;
+constexpr int kMessageBytes = 512;
+
+enum class Type : std::uint32_t { kHello = 1, kSetup = 2, kSetupDone = 3, kCall = 4, kCallDone = 5, kShutdown = 6, kFatal = 7 };
+
+struct Header {
+  std::uint32_t magic = kMagic;
+  std::uint32_t version = kVersion;
+  Type type{};
+  std::uint32_t size = 0;  ///< sizeof the whole message
+};
+
+struct Hello {
+  Header header;
+  char backend[kBackendNameBytes] = {};  ///< "cpu", "cuda", "hip"
+  char device[64] = {};                  ///< what the backend runs on, for logs
+};
+
+struct BufferDesc {
+  std::uint64_t offset = 0;  ///< into the shared memory, aligned to 256 bytes
+  std::uint64_t bytes = 0;
+  std::uint32_t dtype = 0;   ///< problem_api::DType
+  std::uint32_t is_output = 0;
+};
+
+struct Param {
+  char name[kParamNameBytes] = {};
+  std::int64_t value = 0;
+};
+
+struct Setup {
+  Header header;
+  std::uint32_t case_id = 0;
+  std::uint32_t buffer_count = 0;
+  std::uint32_t param_count = 0;
+  std::uint32_t reserved = 0;
+  std::uint64_t shared_bytes = 0;  ///< size of the shared memory the judged side must map
+  BufferDesc buffers[kMaxBuffers];
+  Param params[kMaxParams];
+};
+
+struct SetupDone {
+  Header header;
+  std::uint32_t case_id = 0;
+  std::int32_t status = 0;  ///< 0 ok, else the backend could not allocate or map
+  char message[kMessageBytes] = {};
+};
+
+struct Call {
+  Header header;
+  std::uint32_t case_id = 0;
+  std::uint32_t call_id = 0;    ///< strictly increasing across the run
+  std::uint32_t flush_l2 = 0;   ///< flush caches before timing (GPU backends)
+  std::uint32_t reserved = 0;
+};
+
+struct CallDone {
+  Header header;
+  std::uint32_t case_id = 0;
+  std::uint32_t call_id = 0;
+  std::int32_t status = 0;        ///< 0 ok, else the backend reported an error (message says)
+  std::uint32_t reserved = 0;
+  double elapsed_ns = 0;          ///< the harness's measurement of the submission's call
+  char message[kMessageBytes] = {};
+};
+
+struct Shutdown {
+  Header header;
+};
+
+/// The judged side gave up (e.g. shared memory unusable); the supervisor fails the run with it.
+struct Fatal {
+  Header header;
+  char message[kMessageBytes] = {};
+};
+
+template <typename T>
+constexpr Type TypeOf();
+template <> constexpr Type TypeOf<Hello>() { return Type::kHello; }
+template <> constexpr Type TypeOf<Setup>() { return Type::kSetup; }
+template <> constexpr Type TypeOf<SetupDone>() { return Type::kSetupDone; }
+template <> constexpr Type TypeOf<Call>() { return Type::kCall; }
+template <> constexpr Type TypeOf<CallDone>() { return Type::kCallDone; }
+template <> constexpr Type TypeOf<Shutdown>() { return Type::kShutdown; }
+template <> constexpr Type TypeOf<Fatal>() { return Type::kFatal; }
+
+/// A message of type T with its header filled in.
+template <typename T>
+T Make() {
+  T m{};
+  m.header.magic = kMagic;
+  m.header.version = kVersion;
+  m.header.type = TypeOf<T>();
+  m.header.size = sizeof(T);
+  return m;
+}
+
+/// Alignment of every buffer in the shared memory (enough for vector loads and GPU copies).
+constexpr std::uint64_t kBufferAlignment = 256;
+
+}  // namespace kjudge::harness::wire

@@ -1,0 +1,41 @@
+# Sourced by scripts/*.sh: installs the Debian 12 packages kjudge needs, only when some are missing.
+# Every dependency is a Debian package; nothing is downloaded at build time.
+
+KJUDGE_BUILD_PACKAGES=(
+  g++ cmake ninja-build pkg-config git ca-certificates curl
+  libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libspdlog-dev
+  libcli11-dev libyaml-cpp-dev libssl-dev libseccomp-dev bubblewrap
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+# ensure_packages PKG...: apt-get install the ones dpkg does not report as installed.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "kjudge: missing Debian packages: ${missing[*]}" >&2
+    echo "kjudge: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+    return 1
+  fi
+  echo "kjudge: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_build_deps() { ensure_packages "${KJUDGE_BUILD_PACKAGES[@]}"; }
+
+# The CUDA toolkit is not a Debian package: it lives at /usr/local/cuda on our GPU and build machines.
+cuda_status() {
+  if [ -x /usr/local/cuda/bin/nvcc ]; then
+    echo "kjudge: CUDA found: $(/usr/local/cuda/bin/nvcc --version | tail -n 1)"
+  else
+    echo "kjudge: CUDA not found at /usr/local/cuda: CUDA compile checks are skipped (the cpu backend runs everything)"
+  fi
+}
+
+jobs_for_build() { nproc 2>/dev/null || echo 2; }

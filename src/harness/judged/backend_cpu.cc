@@ -1,0 +1,41 @@
+// Host CPU backend: buffers live in the shared memory itself, the clock is steady_clock.
+#include <chrono>
+#include <vector>
+
+#include "backend.h"
+
+namespace kjudge::harness::judged {
+namespace {
+
+class CpuBackend final : public Backend {
+ public:
+  const char* name() const override { return "cpu"; }
+  std::string device() const override { return "host CPU"; }
+
+  bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string*) override {
+    pointers_.assign(setup.buffer_count, nullptr);
+    for (std::uint32_t i = 0; i < setup.buffer_count; ++i) pointers_[i] = shared + setup.buffers[i].offset;
+    return true;
+  }
+  void* const* buffers() const override { return pointers_.data(); }
+  void* stream() const override { return nullptr; }
+  bool Upload(std::string*) override { return true; }
+  bool Download(std::string*) override { return true; }
+
+  bool TimedCall(void (*call)(void*), void* context, bool, double* elapsed_ns, std::string*) override {
+    const auto start = std::chrono::steady_clock::now();
+    call(context);
+    const auto end = std::chrono::steady_clock::now();
+    *elapsed_ns = std::chrono::duration<double, std::nano>(end - start).count();
+    return true;
+  }
+
+ private:
+  std::vector<void*> pointers_;
+};
+
+}  // namespace
+
+Backend* CreateBackend() { return new CpuBackend(); }
+
+}  // namespace kjudge::harness::judged
