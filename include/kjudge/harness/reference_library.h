@@ -11,19 +11,9 @@
 
 #include "kjudge/core/result.h"
 #include "kjudge/harness/problem_api.h"
+#include "kjudge/harness/reference_abi.h"
 
 namespace kjudge::harness {
-
-/// What the shared object exports, through reference_exports.cc (embedded, linked into every
-/// reference library): one C symbol, so the supervisor never depends on C++ name mangling.
-struct ReferenceVTable {
-  std::uint32_t abi_version;
-  std::vector<problem_api::BufferSpec> (*buffers)(const problem_api::Params&);
-  void (*generate)(const problem_api::Params&, void* const*);
-  void (*reference)(const problem_api::Params&, void* const*);
-};
-constexpr std::uint32_t kReferenceAbiVersion = 1;
-constexpr const char* kReferenceVTableSymbol = "kjudge_reference_vtable";
 
 class ReferenceLibrary {
  public:

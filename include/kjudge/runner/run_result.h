@@ -1,0 +1,78 @@
+// What judging a submission produced: the verdict, each case's outcome and timings, the score.
+// The runner builds it from what the supervisor observed, posts it to the server as JSON, and the
+// server stores it with the run; pages and APIs read it back from there.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "kjudge/core/result.h"
+
+namespace kjudge::runner {
+
+/// Judging modes (issue 4): test cases only; tests then timed benchmarks; the same with a secret
+/// seed and a check of every timed call, recorded for ranking; benchmarks under a profiler.
+enum class Mode { kTest, kBenchmark, kLeaderboard, kProfile };
+std::string_view ModeName(Mode mode);
+Result<Mode> ParseMode(std::string_view name);
+
+/// The outcome of a run, from best to worst.
+enum class Verdict {
+  kPassed,         ///< every case matched (and, in timed modes, every timing was plausible)
+  kWrongAnswer,    ///< some output differs from the reference beyond tolerance
+  kCompileError,   ///< the submission did not compile or link
+  kRuntimeError,   ///< the judged process crashed, exited, or reported a backend error
+  kTimeLimit,      ///< a call or the whole run exceeded its time limit
+  kRejected,       ///< the harness caught something impossible (time below the speed of light, a forged message)
+  kInternalError,  ///< our fault (problem code, sandbox, runner): not held against the competitor
+};
+std::string_view VerdictName(Verdict verdict);
+Result<Verdict> ParseVerdict(std::string_view name);
+
+/// Timing statistics of one benchmark case, in nanoseconds.
+struct TimingStats {
+  std::size_t samples = 0;
+  double mean_ns = 0;
+  double median_ns = 0;
+  double stddev_ns = 0;
+  double min_ns = 0;
+  double max_ns = 0;
+  double wall_mean_ns = 0;  ///< the supervisor's own observation of each call, for comparison
+};
+
+/// Computes the statistics of `samples_ns` (which must not be empty).
+TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns);
+
+struct CaseResult {
+  std::string kind;  ///< "test" or "benchmark"
+  std::size_t index = 0;
+  std::map<std::string, std::int64_t> params;
+  bool passed = false;
+  std::string message;  ///< where it differs, or why it failed
+  std::optional<TimingStats> timing;
+  double sol_ns = 0;     ///< speed of light for this case on this GPU (0 when unknown)
+  double weight = 1;
+};
+
+struct RunResult {
+  Verdict verdict = Verdict::kInternalError;
+  std::string mode;
+  std::string message;  ///< one line for the competitor
+  std::vector<CaseResult> cases;
+  std::optional<double> score_ns;   ///< the ranking statistic over benchmark cases (geomean of means by default)
+  std::optional<double> sol_ratio;  ///< geomean of mean / sol over benchmark cases
+  std::string compile_log;
+  std::string run_log;
+  std::string device;   ///< what the judged process ran on
+};
+
+nlohmann::json ToJson(const RunResult& result);
+Result<RunResult> RunResultFromJson(const nlohmann::json& json);
+
+}  // namespace kjudge::runner

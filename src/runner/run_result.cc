@@ -1,0 +1,131 @@
+#include "kjudge/runner/run_result.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace kjudge::runner {
+
+namespace {
+constexpr std::pair<Mode, std::string_view> kModes[] = {
+    {Mode::kTest, "test"}, {Mode::kBenchmark, "benchmark"}, {Mode::kLeaderboard, "leaderboard"}, {Mode::kProfile, "profile"}};
+constexpr std::pair<Verdict, std::string_view> kVerdicts[] = {
+    {Verdict::kPassed, "passed"},           {Verdict::kWrongAnswer, "wrong_answer"},
+    {Verdict::kCompileError, "compile_error"}, {Verdict::kRuntimeError, "runtime_error"},
+    {Verdict::kTimeLimit, "time_limit"},     {Verdict::kRejected, "rejected"},
+    {Verdict::kInternalError, "internal_error"}};
+}  // namespace
+
+std::string_view ModeName(Mode mode) {
+  for (auto [m, n] : kModes) {
+    if (m == mode) return n;
+  }
+  return "test";
+}
+
+Result<Mode> ParseMode(std::string_view name) {
+  for (auto [m, n] : kModes) {
+    if (n == name) return m;
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "unknown mode '" + std::string(name) + "' (test, benchmark, leaderboard, profile)");
+}
+
+std::string_view VerdictName(Verdict verdict) {
+  for (auto [v, n] : kVerdicts) {
+    if (v == verdict) return n;
+  }
+  return "internal_error";
+}
+
+Result<Verdict> ParseVerdict(std::string_view name) {
+  for (auto [v, n] : kVerdicts) {
+    if (n == name) return v;
+  }
+  return MakeError(ErrorCode::kInvalidArgument, "unknown verdict '" + std::string(name) + "'");
+}
+
+TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns) {
+  TimingStats s;
+  s.samples = samples_ns.size();
+  if (samples_ns.empty()) return s;
+  std::vector<double> sorted = samples_ns;
+  std::sort(sorted.begin(), sorted.end());
+  double sum = 0;
+  for (double v : sorted) sum += v;
+  s.mean_ns = sum / static_cast<double>(sorted.size());
+  const std::size_t n = sorted.size();
+  s.median_ns = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  double sq = 0;
+  for (double v : sorted) sq += (v - s.mean_ns) * (v - s.mean_ns);
+  s.stddev_ns = n > 1 ? std::sqrt(sq / static_cast<double>(n - 1)) : 0;
+  s.min_ns = sorted.front();
+  s.max_ns = sorted.back();
+  double wall = 0;
+  for (double w : wall_ns) wall += w;
+  s.wall_mean_ns = wall_ns.empty() ? 0 : wall / static_cast<double>(wall_ns.size());
+  return s;
+}
+
+nlohmann::json ToJson(const RunResult& r) {
+  nlohmann::json cases = nlohmann::json::array();
+  for (const auto& c : r.cases) {
+    nlohmann::json j = {{"kind", c.kind}, {"index", c.index},     {"params", c.params}, {"passed", c.passed},
+                        {"message", c.message}, {"sol_ns", c.sol_ns}, {"weight", c.weight}};
+    if (c.timing) {
+      const auto& t = *c.timing;
+      j["timing"] = {{"samples", t.samples},     {"mean_ns", t.mean_ns}, {"median_ns", t.median_ns},
+                     {"stddev_ns", t.stddev_ns}, {"min_ns", t.min_ns},   {"max_ns", t.max_ns},
+                     {"wall_mean_ns", t.wall_mean_ns}};
+    }
+    cases.push_back(std::move(j));
+  }
+  nlohmann::json out = {{"verdict", VerdictName(r.verdict)}, {"mode", r.mode},       {"message", r.message},
+                        {"cases", std::move(cases)},          {"compile_log", r.compile_log},
+                        {"run_log", r.run_log},               {"device", r.device}};
+  out["score_ns"] = r.score_ns ? nlohmann::json(*r.score_ns) : nlohmann::json(nullptr);
+  out["sol_ratio"] = r.sol_ratio ? nlohmann::json(*r.sol_ratio) : nlohmann::json(nullptr);
+  return out;
+}
+
+Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
+  try {
+    RunResult r;
+    KJ_ASSIGN_OR_RETURN(r.verdict, ParseVerdict(j.at("verdict").get<std::string>()));
+    r.mode = j.at("mode").get<std::string>();
+    r.message = j.value("message", "");
+    r.compile_log = j.value("compile_log", "");
+    r.run_log = j.value("run_log", "");
+    r.device = j.value("device", "");
+    if (j.contains("score_ns") && j["score_ns"].is_number()) r.score_ns = j["score_ns"].get<double>();
+    if (j.contains("sol_ratio") && j["sol_ratio"].is_number()) r.sol_ratio = j["sol_ratio"].get<double>();
+    for (const auto& c : j.at("cases")) {
+      CaseResult cr;
+      cr.kind = c.at("kind").get<std::string>();
+      cr.index = c.at("index").get<std::size_t>();
+      cr.params = c.at("params").get<std::map<std::string, std::int64_t>>();
+      cr.passed = c.at("passed").get<bool>();
+      cr.message = c.value("message", "");
+      cr.sol_ns = c.value("sol_ns", 0.0);
+      cr.weight = c.value("weight", 1.0);
+      if (c.contains("timing")) {
+        const auto& t = c["timing"];
+        TimingStats s;
+        s.samples = t.at("samples").get<std::size_t>();
+        s.mean_ns = t.at("mean_ns").get<double>();
+        s.median_ns = t.at("median_ns").get<double>();
+        s.stddev_ns = t.at("stddev_ns").get<double>();
+        s.min_ns = t.at("min_ns").get<double>();
+        s.max_ns = t.at("max_ns").get<double>();
+        s.wall_mean_ns = t.value("wall_mean_ns", 0.0);
+        cr.timing = s;
+      }
+      r.cases.push_back(std::move(cr));
+    }
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string("malformed run result: ") + e.what());
+  }
+}
+
+}  // namespace kjudge::runner

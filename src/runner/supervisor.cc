@@ -1,0 +1,348 @@
+#include "kjudge/runner/supervisor.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "kjudge/core/random.h"
+#include "kjudge/harness/dtype.h"
+
+namespace kjudge::runner {
+
+namespace wire = harness::wire;
+using problem_api::BufferSpec;
+
+std::uint64_t MixSeed(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/// A case ready to call: its buffers laid out in the shared memory, the supervisor's private copy
+/// of the inputs (so tampering with the shared copy changes nothing) and of the expected outputs.
+struct Supervisor::PreparedCase {
+  std::uint32_t case_id = 0;
+  const CaseInput* input = nullptr;
+  problem_api::Params params;
+  std::vector<BufferSpec> specs;
+  std::vector<std::uint64_t> offsets;
+  std::vector<std::vector<unsigned char>> truth;  ///< inputs as generated, outputs as expected
+  std::uint64_t calls = 0;
+};
+
+struct Supervisor::CallOutcome {
+  double elapsed_ns = 0;
+  double wall_ns = 0;
+};
+
+Supervisor::Supervisor(const harness::ReferenceLibrary& reference, JudgedChannel& channel, EventSink sink)
+    : reference_(reference), channel_(channel), sink_(std::move(sink)) {}
+
+namespace {
+
+std::string ParamsText(const std::map<std::string, std::int64_t>& params) {
+  std::string s;
+  for (const auto& [k, v] : params) s += (s.empty() ? "" : ", ") + k + "=" + std::to_string(v);
+  return s;
+}
+
+// Random bytes: an output the submission leaves untouched (or fills from a stale call) cannot match.
+void Poison(unsigned char* data, std::size_t bytes, std::mt19937_64& rng) {
+  std::size_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    std::uint64_t v = rng();
+    std::memcpy(data + i, &v, 8);
+  }
+  for (; i < bytes; ++i) data[i] = static_cast<unsigned char>(rng());
+}
+
+// What a failed exchange with the judged process means for the verdict.
+Verdict VerdictFor(const Error& error) {
+  switch (error.code) {
+    case ErrorCode::kInternal: return Verdict::kInternalError;         // the problem's own code failed
+    case ErrorCode::kUnavailable: return Verdict::kTimeLimit;          // no answer in time
+    case ErrorCode::kFailedPrecondition: return Verdict::kRejected;    // malformed or out-of-sequence message
+    default: return Verdict::kRuntimeError;                            // crashed, exited, backend error
+  }
+}
+
+}  // namespace
+
+Result<Supervisor::PreparedCase> Supervisor::Prepare(const CaseInput& input, std::uint32_t case_id) {
+  PreparedCase pc;
+  pc.case_id = case_id;
+  pc.input = &input;
+  pc.params.values = input.params;
+  KJ_ASSIGN_OR_RETURN(pc.specs, reference_.Buffers(pc.params));
+  if (pc.specs.size() > static_cast<std::size_t>(wire::kMaxBuffers)) {
+    return MakeError(ErrorCode::kInternal, "the problem declares more than " + std::to_string(wire::kMaxBuffers) + " buffers");
+  }
+  if (input.params.size() > static_cast<std::size_t>(wire::kMaxParams)) {
+    return MakeError(ErrorCode::kInternal, "the case has more than " + std::to_string(wire::kMaxParams) + " parameters");
+  }
+  std::uint64_t total = 0;
+  for (const auto& s : pc.specs) {
+    const std::uint64_t bytes = static_cast<std::uint64_t>(s.count) * problem_api::DTypeSize(s.dtype);
+    total = (total + wire::kBufferAlignment - 1) / wire::kBufferAlignment * wire::kBufferAlignment;
+    pc.offsets.push_back(total);
+    total += bytes;
+    pc.truth.emplace_back(bytes);
+  }
+  KJ_RETURN_IF_ERROR(channel_.ResizeShared(total));
+
+  auto setup = wire::Make<wire::Setup>();
+  setup.case_id = case_id;
+  setup.buffer_count = static_cast<std::uint32_t>(pc.specs.size());
+  setup.shared_bytes = total;
+  for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+    setup.buffers[i] = {pc.offsets[i], pc.truth[i].size(), static_cast<std::uint32_t>(pc.specs[i].dtype),
+                        pc.specs[i].is_output ? 1u : 0u};
+  }
+  std::uint32_t p = 0;
+  for (const auto& [name, value] : input.params) {
+    if (name.size() >= sizeof setup.params[p].name) return MakeError(ErrorCode::kInternal, "parameter name too long: " + name);
+    std::memcpy(setup.params[p].name, name.data(), name.size());
+    setup.params[p].value = value;
+    ++p;
+  }
+  setup.param_count = p;
+  KJ_RETURN_IF_ERROR(channel_.Send(setup));
+  KJ_ASSIGN_OR_RETURN(auto done, channel_.Receive<wire::SetupDone>(config_->call_timeout_ms));
+  if (done.case_id != case_id) return MakeError(ErrorCode::kFailedPrecondition, "SetupDone for the wrong case");
+  if (done.status != 0) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "the harness could not set up the case: " + std::string(done.message, strnlen(done.message, sizeof done.message)));
+  }
+  return pc;
+}
+
+Status Supervisor::Regenerate(PreparedCase& pc, std::uint64_t seed) {
+  pc.params.seed = seed;
+  std::vector<void*> ptrs;
+  for (auto& t : pc.truth) ptrs.push_back(t.data());
+  KJ_RETURN_IF_ERROR(reference_.Generate(pc.params, ptrs.data()));
+  return reference_.Reference(pc.params, ptrs.data());
+}
+
+Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
+  std::mt19937_64 rng(RandomU64());
+  unsigned char* shared = channel_.shared();
+  for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+    if (pc.truth[i].empty()) continue;
+    if (pc.specs[i].is_output) {
+      Poison(shared + pc.offsets[i], pc.truth[i].size(), rng);
+    } else {
+      std::memcpy(shared + pc.offsets[i], pc.truth[i].data(), pc.truth[i].size());
+    }
+  }
+  auto call = wire::Make<wire::Call>();
+  call.case_id = pc.case_id;
+  call.call_id = next_call_id_++;
+  call.flush_l2 = (timed && config_->flush_l2) ? 1 : 0;
+  const auto start = std::chrono::steady_clock::now();
+  KJ_RETURN_IF_ERROR(channel_.Send(call));
+  KJ_ASSIGN_OR_RETURN(auto done, channel_.Receive<wire::CallDone>(config_->call_timeout_ms));
+  const double wall_ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+  ++pc.calls;
+  if (done.case_id != call.case_id || done.call_id != call.call_id) {
+    return MakeError(ErrorCode::kFailedPrecondition, "out-of-sequence answer from the judged process (forged message?)");
+  }
+  if (done.status != 0) {
+    return MakeError(ErrorCode::kIo, std::string(done.message, strnlen(done.message, sizeof done.message)));
+  }
+  return CallOutcome{done.elapsed_ns, wall_ns};
+}
+
+bool Supervisor::RunTest(const CaseInput& input, std::size_t index, std::size_t count, CaseResult* out) {
+  out->kind = "test";
+  out->index = index;
+  out->params = input.params;
+  out->weight = input.weight;
+  auto fail = [&](Verdict v, std::string message) {
+    out->passed = false;
+    out->message = std::move(message);
+    failure_ = v;
+    failure_message_ = "test " + std::to_string(index + 1) + " (" + ParamsText(input.params) + "): " + out->message;
+    return false;
+  };
+  auto pc = Prepare(input, next_case_id_++);
+  if (!pc.ok()) return fail(VerdictFor(pc.error()), pc.error().message);
+  if (auto st = Regenerate(*pc, input.seed); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
+  auto outcome = Call(*pc, false);
+  if (!outcome.ok()) return fail(VerdictFor(outcome.error()), outcome.error().message);
+  std::string where;
+  for (std::size_t i = 0; i < pc->specs.size(); ++i) {
+    if (!pc->specs[i].is_output) continue;
+    auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), channel_.shared() + pc->offsets[i],
+                                       pc->specs[i].count, config_->tolerance);
+    if (!cmp.ok()) where += (where.empty() ? "" : "; ") + cmp.Summary(pc->specs[i].name);
+  }
+  if (!where.empty()) return fail(Verdict::kWrongAnswer, where);
+  out->passed = true;
+  sink_({{"event", "case"}, {"kind", "test"}, {"index", index + 1}, {"of", count}, {"passed", true}});
+  return true;
+}
+
+bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::size_t count, CaseResult* out) {
+  out->kind = "benchmark";
+  out->index = index;
+  out->params = input.params;
+  out->weight = input.weight;
+  out->sol_ns = input.sol_ns;
+  auto fail = [&](Verdict v, std::string message) {
+    out->passed = false;
+    out->message = std::move(message);
+    failure_ = v;
+    failure_message_ = "benchmark " + std::to_string(index + 1) + " (" + ParamsText(input.params) + "): " + out->message;
+    return false;
+  };
+  auto pc = Prepare(input, next_case_id_++);
+  if (!pc.ok()) return fail(VerdictFor(pc.error()), pc.error().message);
+  const bool leaderboard = config_->mode == Mode::kLeaderboard;
+  std::uint64_t seed = leaderboard ? MixSeed(input.seed, config_->secret_seed) : input.seed;
+  if (auto st = Regenerate(*pc, seed); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
+
+  std::vector<double> samples, walls;
+  const auto case_start = std::chrono::steady_clock::now();
+  const int total_warmup = std::max(0, config_->warmup_calls);
+  for (int call_index = 0;; ++call_index) {
+    const bool timed = call_index >= total_warmup;
+    if (timed && leaderboard && !samples.empty()) {
+      // A fresh seed for every timed call: nothing computed for an earlier call can be replayed.
+      if (auto st = Regenerate(*pc, MixSeed(seed, pc->calls)); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
+    }
+    auto outcome = Call(*pc, timed);
+    if (!outcome.ok()) return fail(VerdictFor(outcome.error()), outcome.error().message);
+    for (std::size_t i = 0; i < pc->specs.size(); ++i) {
+      if (!pc->specs[i].is_output) continue;
+      auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), channel_.shared() + pc->offsets[i],
+                                         pc->specs[i].count, config_->tolerance);
+      if (!cmp.ok()) {
+        return fail(Verdict::kWrongAnswer, "call " + std::to_string(call_index + 1) + ": " + cmp.Summary(pc->specs[i].name));
+      }
+    }
+    const double t = outcome->elapsed_ns;
+    if (!std::isfinite(t) || t <= 0) return fail(Verdict::kRejected, "the harness reported an impossible time");
+    if (t > outcome->wall_ns + config_->wall_slack_ns) {
+      return fail(Verdict::kRejected, "reported time exceeds the time the supervisor observed (forged report?)");
+    }
+    if (input.sol_ns > 0 && t < input.sol_ns * config_->sol_margin) {
+      return fail(Verdict::kRejected, "reported " + std::to_string(t / 1e3) + " us is below the speed of light (" +
+                                          std::to_string(input.sol_ns / 1e3) + " us)");
+    }
+    if (!timed) continue;
+    samples.push_back(t);
+    walls.push_back(outcome->wall_ns);
+    const int n = static_cast<int>(samples.size());
+    if (n >= config_->max_samples) break;
+    if (n >= config_->min_samples) {
+      const auto stats = ComputeStats(samples, walls);
+      const double sem = stats.stddev_ns / std::sqrt(static_cast<double>(n));
+      const double spent_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - case_start).count();
+      if (sem <= config_->target_rel_error * stats.mean_ns || spent_ms >= config_->case_budget_ms) break;
+    }
+  }
+  out->timing = ComputeStats(samples, walls);
+  if (host_backend_ &&
+      out->timing->mean_ns + config_->ipc_allowance_ns < out->timing->wall_mean_ns * config_->cpu_min_wall_fraction) {
+    return fail(Verdict::kRejected, "reported times are far below the times the supervisor observed (forged report?)");
+  }
+  out->passed = true;
+  sink_({{"event", "case"},
+         {"kind", "benchmark"},
+         {"index", index + 1},
+         {"of", count},
+         {"passed", true},
+         {"mean_ns", out->timing->mean_ns},
+         {"samples", out->timing->samples}});
+  return true;
+}
+
+Status Supervisor::Finish() {
+  KJ_RETURN_IF_ERROR(channel_.Send(wire::Make<wire::Shutdown>()));
+  // The harness exits without a word after Shutdown: EOF is the only right answer.
+  auto extra = channel_.Receive<wire::CallDone>(config_->call_timeout_ms);
+  if (extra.ok()) return MakeError(ErrorCode::kFailedPrecondition, "the judged process sent an extra answer (forged message?)");
+  if (!channel_.peer_closed()) {
+    return MakeError(ErrorCode::kFailedPrecondition, "the judged process misbehaved after its last call: " + extra.error().message);
+  }
+  return Ok();
+}
+
+RunResult Supervisor::Run(const SupervisorConfig& config) {
+  config_ = &config;
+  RunResult result;
+  result.mode = std::string(ModeName(config.mode));
+  auto hello = channel_.Receive<wire::Hello>(config.hello_timeout_ms);
+  if (!hello.ok()) {
+    result.verdict = Verdict::kRuntimeError;
+    result.message = "the judged program did not start: " + hello.error().message;
+    return result;
+  }
+  const std::string backend(hello->backend, strnlen(hello->backend, sizeof hello->backend));
+  host_backend_ = backend == "cpu";
+  result.device = backend + ": " + std::string(hello->device, strnlen(hello->device, sizeof hello->device));
+
+  // Tests come first in every mode; timed modes only time a submission that is correct.
+  const std::vector<CaseInput>& tests = config.mode == Mode::kLeaderboard && config.tests.empty() ? config.benchmarks : config.tests;
+  bool ok = true;
+  for (std::size_t i = 0; ok && i < tests.size(); ++i) {
+    CaseResult cr;
+    ok = RunTest(tests[i], i, tests.size(), &cr);
+    result.cases.push_back(std::move(cr));
+  }
+  const bool timed = config.mode != Mode::kTest;
+  if (ok && timed) {
+    for (std::size_t i = 0; ok && i < config.benchmarks.size(); ++i) {
+      CaseResult cr;
+      ok = RunBenchmark(config.benchmarks[i], i, config.benchmarks.size(), &cr);
+      result.cases.push_back(std::move(cr));
+    }
+  }
+  if (ok) {
+    if (auto st = Finish(); !st.ok()) {
+      ok = false;
+      failure_ = Verdict::kRejected;
+      failure_message_ = st.error().message;
+    }
+  }
+  if (!ok) {
+    result.verdict = failure_;
+    result.message = failure_message_;
+    return result;
+  }
+  result.verdict = Verdict::kPassed;
+  if (timed && !config.benchmarks.empty()) {
+    double log_sum = 0, log_sol = 0, weights = 0, plain_sum = 0;
+    bool all_sol = true;
+    for (const auto& c : result.cases) {
+      if (c.kind != "benchmark" || !c.timing) continue;
+      log_sum += c.weight * std::log(c.timing->mean_ns);
+      plain_sum += c.weight * c.timing->mean_ns;
+      weights += c.weight;
+      if (c.sol_ns > 0) {
+        log_sol += c.weight * std::log(c.timing->mean_ns / c.sol_ns);
+      } else {
+        all_sol = false;
+      }
+    }
+    if (weights > 0) {
+      if (config.ranking_by == "mean") {
+        result.score_ns = plain_sum / weights;
+      } else if (config.ranking_by == "last") {
+        result.score_ns = result.cases.back().timing->mean_ns;
+      } else {
+        result.score_ns = std::exp(log_sum / weights);
+      }
+      if (all_sol) result.sol_ratio = std::exp(log_sol / weights);
+    }
+  }
+  result.message = timed ? "all " + std::to_string(result.cases.size()) + " cases passed" :
+                           "all " + std::to_string(result.cases.size()) + " tests passed";
+  return result;
+}
+
+}  // namespace kjudge::runner

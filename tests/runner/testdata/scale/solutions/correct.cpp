@@ -1,0 +1,4 @@
+#include <cstdint>
+void scale(const float* x, float* y, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) y[i] = x[i] * 2.0f;
+}

@@ -1,0 +1,3 @@
+#include <cstdint>
+#include <cstdlib>
+void scale(const float*, float*, std::int64_t) { std::abort(); }
