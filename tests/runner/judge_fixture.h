@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
-#include "kjudge/runner/harness_tree.h"
+#include "kjudge/runner/compile_cache.h"
 #include "kjudge/runner/judged_channel.h"
 #include "kjudge/runner/toolchain.h"
 #include "support/subprocess.h"
@@ -22,55 +23,59 @@ namespace fs = std::filesystem;
 
 inline fs::path ScaleProblemDir() { return fs::path(KJUDGE_SOURCE_DIR) / "tests/runner/testdata/scale"; }
 
-/// Compiles with the real g++; fails the calling test through the returned message.
+/// Runs build commands directly (no sandbox), for tests of what is built rather than where.
+inline Result<runner::CommandOutput> RunDirect(const std::vector<std::string>& argv, const fs::path&,
+                                               const std::vector<fs::path>&) {
+  auto r = RunProcess(argv, {}, std::chrono::seconds(120));
+  return runner::CommandOutput{r.exit_code, r.timed_out, r.out + r.err};
+}
+
+inline runner::ProblemFiles ScaleProblem() {
+  runner::ProblemFiles p;
+  p.content_hash = "scale-v1";
+  p.dir = ScaleProblemDir();
+  p.glue = {{"cpp", "glue.cpp"}};
+  p.reference = "reference.cpp";
+  return p;
+}
+
+/// Builds the scale problem's reference library and judged binaries with the real g++.
 class ScaleBuild {
  public:
-  ScaleBuild() : dir_(fs::temp_directory_path() / ("kjudge-scale-" + std::to_string(getpid()))) {
-    fs::create_directories(dir_);
-    auto inc = runner::MaterializeHarnessSources(dir_ / "harness");
-    include_ = inc.ok() ? inc->string() : "";
-    tool_ = runner::Toolchain::Create(runner::Language::kCpp, "host").value();
-    harness_objects_ = {Compile(dir_ / "harness/src/harness/judged/judged_main.cc", "judged_main.o"),
-                        Compile(dir_ / "harness/src/harness/judged/backend_cpu.cc", "backend_cpu.o"),
-                        Compile(ScaleProblemDir() / "glue.cpp", "glue.o")};
-    auto lib = runner::Toolchain::ReferenceLibraryCommand(
-        {}, {(ScaleProblemDir() / "reference.cpp").string(), (dir_ / "harness/src/harness/reference/reference_exports.cc").string()},
-        {include_}, (dir_ / "reference.so").string());
-    Run(lib);
+  ScaleBuild()
+      : dir_(fs::temp_directory_path() / ("kjudge-scale-" + std::to_string(getpid()))), cache_(dir_, RunDirect) {
+    auto lib = cache_.ReferenceLibrary(ScaleProblem());
+    if (lib.ok()) {
+      reference_ = lib->string();
+    } else {
+      errors_ = lib.error().message;
+    }
   }
   ~ScaleBuild() {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
 
-  std::string reference_library() const { return (dir_ / "reference.so").string(); }
+  const std::string& reference_library() const { return reference_; }
   const std::string& errors() const { return errors_; }
 
   /// Builds the judged binary for solutions/<name>.cpp; returns its path.
   std::string Judged(const std::string& solution) {
-    auto obj = Compile(ScaleProblemDir() / "solutions" / (solution + ".cpp"), solution + ".o");
-    std::vector<std::string> objs = harness_objects_;
-    objs.push_back(obj);
-    const std::string out = (dir_ / ("judged-" + solution)).string();
-    Run(tool_.LinkCommand(objs, out));
-    return out;
+    std::ifstream in(ScaleProblemDir() / "solutions" / (solution + ".cpp"));
+    std::string source((std::istreambuf_iterator<char>(in)), {});
+    auto tool = runner::Toolchain::Create(runner::Language::kCpp, "host").value();
+    auto built = cache_.BuildJudged(ScaleProblem(), tool, source, dir_ / ("job-" + solution));
+    if (!built.ok()) {
+      errors_ += built.error().message;
+      return "";
+    }
+    return built->binary.string();
   }
 
  private:
-  std::string Compile(const fs::path& src, const std::string& obj) {
-    const std::string out = (dir_ / obj).string();
-    Run(tool_.CompileCommand(src.string(), out, {include_}));
-    return out;
-  }
-  void Run(const std::vector<std::string>& argv) {
-    auto r = RunProcess(argv, {}, std::chrono::seconds(120));
-    if (r.exit_code != 0) errors_ += r.err + r.out;
-  }
-
   fs::path dir_;
-  std::string include_;
-  runner::Toolchain tool_ = runner::Toolchain::Create(runner::Language::kCpp, "host").value();
-  std::vector<std::string> harness_objects_;
+  runner::CompileCache cache_;
+  std::string reference_;
   std::string errors_;
 };
 

@@ -1,0 +1,158 @@
+#include "kjudge/runner/compile_cache.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+
+#include "kjudge/core/random.h"
+#include "kjudge/core/sha256.h"
+#include "kjudge/harness/judged_sources.h"
+#include "kjudge/runner/harness_tree.h"
+
+namespace kjudge::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Identity of the embedded harness sources: a new kjudge with a changed harness never reuses old objects.
+const std::string& HarnessHash() {
+  static const std::string hash = [] {
+    Sha256 h;
+    for (const auto& f : harness::HarnessSources()) {
+      h.Update(f.path);
+      h.Update(std::string_view("\0", 1));
+      h.Update(std::to_string(f.content.size()));
+      h.Update(f.content);
+    }
+    return h.FinishHex();
+  }();
+  return hash;
+}
+
+std::string BackendSource(Language language) {
+  switch (language) {
+    case Language::kCpp: return "src/harness/judged/backend_cpu.cc";
+    case Language::kCuda: return "src/harness/judged/backend_cuda.cu";
+    case Language::kHip: return "src/harness/judged/backend_hip.hip";
+  }
+  return "";
+}
+
+Status AtomicRename(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot move " + from.string() + " to " + to.string() + ": " + ec.message());
+  return Ok();
+}
+
+}  // namespace
+
+std::string TrimLog(const std::string& log, std::size_t limit) {
+  if (log.size() <= limit) return log;
+  return log.substr(0, limit) + "\n[... " + std::to_string(log.size() - limit) + " more bytes of compiler output cut]\n";
+}
+
+CompileCache::CompileCache(fs::path root, BuildCommandRunner run, CompilerPaths paths)
+    : root_(std::move(root)), run_(std::move(run)), paths_(std::move(paths)) {}
+
+Result<fs::path> CompileCache::HarnessInclude() {
+  return MaterializeHarnessSources(root_ / "harness" / HarnessHash().substr(0, 16));
+}
+
+Result<fs::path> CompileCache::ReferenceLibrary(const ProblemFiles& problem) {
+  const fs::path dir = root_ / "reference";
+  const fs::path out = dir / (Sha256Hex(problem.content_hash + "\n" + HarnessHash() + "\n" + paths_.cxx).substr(0, 32) + ".so");
+  if (fs::exists(out)) return out;
+  KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path tmp = dir / ("tmp-" + RandomHex(8) + ".so");
+  const fs::path harness_root = include.parent_path();
+  auto argv = Toolchain::ReferenceLibraryCommand(
+      paths_, {(problem.dir / problem.reference).string(), (harness_root / "src/harness/reference/reference_exports.cc").string()},
+      {include.string()}, tmp.string());
+  KJ_ASSIGN_OR_RETURN(CommandOutput built, run_(argv, dir, {problem.dir, harness_root}));
+  if (built.exit_code != 0) {
+    fs::remove(tmp, ec);
+    return MakeError(ErrorCode::kInternal, "the problem's reference does not compile:\n" + TrimLog(built.output));
+  }
+  KJ_RETURN_IF_ERROR(AtomicRename(tmp, out));
+  return out;
+}
+
+Result<std::vector<fs::path>> CompileCache::HarnessObjects(const ProblemFiles& problem, const Toolchain& toolchain) {
+  const std::string language(LanguageName(toolchain.language()));
+  auto glue = problem.glue.find(language);
+  if (glue == problem.glue.end()) {
+    return MakeError(ErrorCode::kInvalidArgument, "this problem does not accept " + language + " submissions");
+  }
+  const std::string key = Sha256Hex(problem.content_hash + "\n" + HarnessHash() + "\n" + toolchain.identity()).substr(0, 32);
+  const fs::path dir = root_ / "objects" / key;
+  const std::vector<std::string> names = {"judged_main.o", "backend.o", "glue.o"};
+  std::vector<fs::path> objects;
+  for (const auto& n : names) objects.push_back(dir / n);
+  if (fs::exists(dir / "complete")) return objects;
+
+  KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
+  const fs::path harness_root = include.parent_path();
+  const fs::path tmp = root_ / "objects" / ("tmp-" + RandomHex(8));
+  std::error_code ec;
+  fs::create_directories(tmp, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot create " + tmp.string() + ": " + ec.message());
+  // The judged main and the cpu backend are plain C++; CUDA/HIP compile them with their own driver
+  // so that one toolchain links the whole binary.
+  const std::vector<fs::path> sources = {harness_root / "src/harness/judged/judged_main.cc",
+                                         harness_root / BackendSource(toolchain.language()), problem.dir / glue->second};
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    auto argv = toolchain.CompileCommand(sources[i].string(), (tmp / names[i]).string(), {include.string()});
+    KJ_ASSIGN_OR_RETURN(CommandOutput built, run_(argv, tmp, {problem.dir, harness_root}));
+    if (built.exit_code != 0) {
+      fs::remove_all(tmp, ec);
+      return MakeError(ErrorCode::kInternal, "the harness or the problem's glue does not compile with " + language + ":\n" +
+                                                 TrimLog(built.output));
+    }
+  }
+  std::ofstream(tmp / "complete") << toolchain.identity() << "\n";
+  fs::create_directories(dir.parent_path(), ec);
+  if (!fs::exists(dir / "complete")) {
+    fs::remove_all(dir, ec);
+    KJ_RETURN_IF_ERROR(AtomicRename(tmp, dir));
+  } else {
+    fs::remove_all(tmp, ec);
+  }
+  ++harness_builds_;
+  return objects;
+}
+
+Result<JudgedBuild> CompileCache::BuildJudged(const ProblemFiles& problem, const Toolchain& toolchain,
+                                              const std::string& source, const fs::path& job_dir) {
+  KJ_ASSIGN_OR_RETURN(std::vector<fs::path> objects, HarnessObjects(problem, toolchain));
+  KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
+  std::error_code ec;
+  fs::create_directories(job_dir, ec);
+  const fs::path src = job_dir / (std::string("submission") + std::string(SourceExtension(toolchain.language())));
+  {
+    std::ofstream out(src, std::ios::binary | std::ios::trunc);
+    out.write(source.data(), static_cast<std::streamsize>(source.size()));
+    if (!out) return MakeError(ErrorCode::kIo, "cannot write " + src.string());
+  }
+  const fs::path obj = job_dir / "submission.o";
+  const std::vector<fs::path> readable = {include.parent_path(), objects.front().parent_path(), problem.dir};
+  KJ_ASSIGN_OR_RETURN(CommandOutput compiled,
+                      run_(toolchain.CompileCommand(src.string(), obj.string(), {include.string()}), job_dir, readable));
+  if (compiled.timed_out) return MakeError(ErrorCode::kInvalidArgument, "compilation took too long and was stopped");
+  if (compiled.exit_code != 0) return MakeError(ErrorCode::kInvalidArgument, TrimLog(compiled.output));
+  objects.push_back(obj);
+  JudgedBuild build;
+  build.binary = job_dir / "judged";
+  std::vector<std::string> object_args;
+  for (const auto& o : objects) object_args.push_back(o.string());
+  KJ_ASSIGN_OR_RETURN(CommandOutput linked, run_(toolchain.LinkCommand(object_args, build.binary.string()), job_dir, readable));
+  if (linked.exit_code != 0) return MakeError(ErrorCode::kInvalidArgument, "link failed:\n" + TrimLog(linked.output));
+  build.log = TrimLog(compiled.output);
+  return build;
+}
+
+}  // namespace kjudge::runner
