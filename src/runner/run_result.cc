@@ -6,44 +6,10 @@
 
 namespace kjudge::runner {
 
-namespace {
-constexpr std::pair<Mode, std::string_view> kModes[] = {
-    {Mode::kTest, "test"}, {Mode::kBenchmark, "benchmark"}, {Mode::kLeaderboard, "leaderboard"}, {Mode::kProfile, "profile"}};
-constexpr std::pair<Verdict, std::string_view> kVerdicts[] = {
-    {Verdict::kPassed, "passed"},           {Verdict::kWrongAnswer, "wrong_answer"},
-    {Verdict::kCompileError, "compile_error"}, {Verdict::kRuntimeError, "runtime_error"},
-    {Verdict::kTimeLimit, "time_limit"},     {Verdict::kRejected, "rejected"},
-    {Verdict::kInternalError, "internal_error"}};
-}  // namespace
-
-std::string_view ModeName(Mode mode) {
-  for (auto [m, n] : kModes) {
-    if (m == mode) return n;
-  }
-  return "test";
-}
-
-Result<Mode> ParseMode(std::string_view name) {
-  for (auto [m, n] : kModes) {
-    if (n == name) return m;
-  }
-  return MakeError(ErrorCode::kInvalidArgument,
-                   "unknown mode '" + std::string(name) + "' (test, benchmark, leaderboard, profile)");
-}
-
-std::string_view VerdictName(Verdict verdict) {
-  for (auto [v, n] : kVerdicts) {
-    if (v == verdict) return n;
-  }
-  return "internal_error";
-}
-
-Result<Verdict> ParseVerdict(std::string_view name) {
-  for (auto [v, n] : kVerdicts) {
-    if (n == name) return v;
-  }
-  return MakeError(ErrorCode::kInvalidArgument, "unknown verdict '" + std::string(name) + "'");
-}
+std::string_view ModeName(Mode mode) { return store::Name(mode); }
+Result<Mode> ParseMode(std::string_view name) { return store::Parse<Mode>(name); }
+std::string_view VerdictName(Verdict verdict) { return store::Name(verdict); }
+Result<Verdict> ParseVerdict(std::string_view name) { return store::Parse<Verdict>(name); }
 
 TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns) {
   TimingStats s;

@@ -33,22 +33,6 @@ bool IsExecutable(const std::string& path) { return access(path.c_str(), X_OK) =
 
 }  // namespace
 
-std::string_view LanguageName(Language language) {
-  switch (language) {
-    case Language::kCpp: return "cpp";
-    case Language::kCuda: return "cuda";
-    case Language::kHip: return "hip";
-  }
-  return "cpp";
-}
-
-Result<Language> ParseLanguage(std::string_view name) {
-  if (name == "cpp" || name == "c++") return Language::kCpp;
-  if (name == "cuda" || name == "cu") return Language::kCuda;
-  if (name == "hip") return Language::kHip;
-  return MakeError(ErrorCode::kInvalidArgument, "unknown language '" + std::string(name) + "' (cpp, cuda, hip)");
-}
-
 Result<Language> LanguageOfFile(std::string_view file_name) {
   const auto dot = file_name.rfind('.');
   const std::string_view ext = dot == std::string_view::npos ? "" : file_name.substr(dot);

@@ -13,25 +13,17 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "kjudge/core/result.h"
+#include "kjudge/store/schema_enums.h"
 
 namespace kjudge::runner {
 
-/// Judging modes (issue 4): test cases only; tests then timed benchmarks; the same with a secret
-/// seed and a check of every timed call, recorded for ranking; benchmarks under a profiler.
-enum class Mode { kTest, kBenchmark, kLeaderboard, kProfile };
+/// Judging modes and verdicts are the store's enums (their names are the schema's strings):
+/// test | benchmark | leaderboard | profile, and passed | wrong_answer | compile_error |
+/// runtime_error | time_limit | rejected | internal_error (best to worst).
+using store::Mode;
+using store::Verdict;
 std::string_view ModeName(Mode mode);
 Result<Mode> ParseMode(std::string_view name);
-
-/// The outcome of a run, from best to worst.
-enum class Verdict {
-  kPassed,         ///< every case matched (and, in timed modes, every timing was plausible)
-  kWrongAnswer,    ///< some output differs from the reference beyond tolerance
-  kCompileError,   ///< the submission did not compile or link
-  kRuntimeError,   ///< the judged process crashed, exited, or reported a backend error
-  kTimeLimit,      ///< a call or the whole run exceeded its time limit
-  kRejected,       ///< the harness caught something impossible (time below the speed of light, a forged message)
-  kInternalError,  ///< our fault (problem code, sandbox, runner): not held against the competitor
-};
 std::string_view VerdictName(Verdict verdict);
 Result<Verdict> ParseVerdict(std::string_view name);
 

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "kjudge/core/result.h"
+#include "kjudge/problem/spec.h"
 
 namespace kjudge::runner {
 
-enum class Language { kCpp, kCuda, kHip };
+using problem::Language;
+using problem::LanguageName;
 
-std::string_view LanguageName(Language language);             ///< "cpp", "cuda", "hip"
-Result<Language> ParseLanguage(std::string_view name);
 /// Language of a submission file by extension: .cpp/.cc/.cxx -> cpp, .cu -> cuda, .hip -> hip.
 Result<Language> LanguageOfFile(std::string_view file_name);
 /// The file extension compilers expect for a language (".cpp", ".cu", ".hip").

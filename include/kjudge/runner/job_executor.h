@@ -1,0 +1,62 @@
+// JobExecutor: judges one leased job on this machine, start to finish: puts the problem version's
+// files in the cache, compiles the submission in the sandbox (harness and glue come from the
+// compile cache), builds the reference library, and runs the supervisor process (`kjudge
+// supervise`), forwarding its progress events. Whatever happens, the caller gets a RunResult;
+// failures of ours are kInternalError, never blamed on the competitor.
+//
+// Thread safety: one executor per runner slot; Execute is not reentrant.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "kjudge/problem/bundle.h"
+#include "kjudge/runner/compile_cache.h"
+#include "kjudge/runner/lease_client.h"
+#include "kjudge/runner/run_result.h"
+#include "kjudge/runner/toolchain.h"
+
+namespace kjudge::runner {
+
+struct ExecutorOptions {
+  std::filesystem::path cache_dir;    ///< compile cache, problem versions, job directories
+  std::string kjudge_binary;          ///< the binary whose `supervise` subcommand judges (/proc/self/exe)
+  std::optional<int> device;          ///< GPU index on this host (its device nodes are bound)
+  /// Run the judged process in the sandbox. Compilers always run sandboxed; false is only for
+  /// tests of the pipeline on hosts where the judged sandbox cannot start (never for a real contest).
+  bool sandbox = true;
+  CompilerPaths compilers;
+  /// Host backend benchmark budget per case; GPU runners use larger budgets (issue 7).
+  double case_budget_ms = 300;
+  int max_samples = 50;
+};
+
+/// Progress for the competitor (compiling, case i of n, ...), as JSON objects.
+using ProgressSink = std::function<void(const nlohmann::json&)>;
+
+class JobExecutor {
+ public:
+  explicit JobExecutor(ExecutorOptions options);
+
+  /// Judges `job` against `bundle` (the problem version the job names). `cancel` stops the run
+  /// (the lease was lost); the result is then kInternalError and not posted.
+  RunResult Execute(const LeasedJob& job, const problem::ProblemBundle& bundle, const ProgressSink& progress,
+                    std::stop_token cancel = {});
+
+  /// The problem version's files on disk (written once per content hash).
+  Result<ProblemFiles> MaterializeProblem(const problem::ProblemBundle& bundle);
+
+ private:
+  Result<CommandOutput> RunBuildCommand(const std::vector<std::string>& argv, const std::filesystem::path& workdir,
+                                        const std::vector<std::filesystem::path>& read_dirs);
+
+  ExecutorOptions options_;
+  CompileCache cache_;
+};
+
+}  // namespace kjudge::runner

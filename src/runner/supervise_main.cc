@@ -1,0 +1,182 @@
+// `kjudge supervise JOB.json`: the supervisor process. Loads the problem's reference library,
+// starts the judged binary in the sandbox with the channel's descriptors, judges, and prints
+// JSON lines ({"event": ...} then {"result": ...}) for the runner.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "kjudge/harness/reference_library.h"
+#include "kjudge/runner/compile_cache.h"
+#include "kjudge/runner/supervise_job.h"
+#include "kjudge/sandbox/sandbox.h"
+
+namespace kjudge::runner {
+
+namespace {
+
+/// Where the judged binary appears inside the sandbox (copied in execute-only, see CopiedFile).
+constexpr const char* kJudgedPathInSandbox = "/judged";
+
+void PrintLine(const nlohmann::json& line) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n" << std::flush;
+}
+
+/// The judged process, sandboxed or (tests of the supervisor only) plain.
+class JudgedRun {
+ public:
+  static Result<JudgedRun> Start(const SuperviseJob& job, JudgedChannel& channel) {
+    JudgedRun run;
+    if (job.sandbox.enabled) {
+      sandbox::SandboxPolicy policy;
+      if (job.sandbox.device_nodes.empty()) {
+        policy = sandbox::HostProgramPolicy(job.work_dir);
+      } else {
+        std::vector<std::filesystem::path> nodes(job.sandbox.device_nodes.begin(), job.sandbox.device_nodes.end());
+        policy = sandbox::GpuProgramPolicy(job.work_dir, nodes, static_cast<std::uint64_t>(job.sandbox.memory_limit_bytes));
+      }
+      for (const auto& p : job.sandbox.read_only_paths) policy.read_only.push_back({p, ""});
+      policy.copied_files.push_back({job.judged_binary, kJudgedPathInSandbox, 0111});
+      policy.limits.wall_limit_ms = job.sandbox.wall_limit_ms;
+      policy.limits.cpu_limit_ms = job.sandbox.wall_limit_ms;
+      policy.limits.max_processes = static_cast<std::uint64_t>(job.sandbox.max_processes);
+      if (job.sandbox.device_nodes.empty()) policy.limits.address_space_bytes = static_cast<std::uint64_t>(job.sandbox.memory_limit_bytes);
+      for (const auto& kv : job.sandbox.environment) {
+        const auto eq = kv.find('=');
+        if (eq != std::string::npos) policy.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+      }
+      KJ_ASSIGN_OR_RETURN(auto process,
+                          sandbox::SandboxedProcess::Start(policy, {kJudgedPathInSandbox},
+                                                           {{channel.shared_memory_fd(), harness::wire::kSharedMemoryFd},
+                                                            {channel.child_control_fd(), harness::wire::kControlFd}}));
+      run.sandboxed_.emplace(std::move(process));
+    } else {
+      run.pid_ = fork();
+      if (run.pid_ < 0) return MakeError(ErrorCode::kIo, "fork failed");
+      if (run.pid_ == 0) {
+        int shm = fcntl(channel.shared_memory_fd(), F_DUPFD_CLOEXEC, 10);
+        int ctl = fcntl(channel.child_control_fd(), F_DUPFD_CLOEXEC, 10);
+        dup2(shm, harness::wire::kSharedMemoryFd);
+        dup2(ctl, harness::wire::kControlFd);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        execl(job.judged_binary.c_str(), job.judged_binary.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+      }
+    }
+    channel.CloseChildEnd();
+    return run;
+  }
+
+  /// Ends the run (killing what is left) and describes how it ended; empty when it exited cleanly.
+  struct Ending {
+    std::string log;          ///< the judged process's stdout/stderr, trimmed
+    std::string description;  ///< "killed by SIGSEGV", "wall time limit exceeded", ...
+    bool wall_timeout = false;
+    bool clean = true;
+  };
+  Ending Finish() {
+    Ending e;
+    if (sandboxed_) {
+      auto waited = [&] {
+        // The harness exits by itself after Shutdown; a run that is still going is killed.
+        if (!sandboxed_->Finished()) sandboxed_->Cancel();
+        return sandboxed_->Wait();
+      }();
+      if (!waited.ok()) {
+        e.clean = false;
+        e.description = "sandbox failure: " + waited.error().message;
+        return e;
+      }
+      e.log = TrimLog(waited->out.data + waited->err.data, 64 * 1024);
+      e.wall_timeout = waited->wall_limit_hit;
+      e.clean = waited->Succeeded();
+      if (!e.clean) e.description = waited->Describe();
+      return e;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+    }
+    e.clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (WIFSIGNALED(status)) e.description = "killed by signal " + std::to_string(WTERMSIG(status));
+    if (WIFEXITED(status) && !e.clean) e.description = "exited with status " + std::to_string(WEXITSTATUS(status));
+    return e;
+  }
+
+ private:
+  std::optional<sandbox::SandboxedProcess> sandboxed_;
+  pid_t pid_ = -1;
+};
+
+RunResult Judge(const SuperviseJob& job) {
+  RunResult failed;
+  failed.mode = std::string(ModeName(job.config.mode));
+  failed.verdict = Verdict::kInternalError;
+  auto reference = harness::ReferenceLibrary::Load(job.reference_library);
+  if (!reference.ok()) {
+    failed.message = reference.error().message;
+    return failed;
+  }
+  auto channel = JudgedChannel::Create();
+  if (!channel.ok()) {
+    failed.message = channel.error().message;
+    return failed;
+  }
+  auto run = JudgedRun::Start(job, *channel);
+  if (!run.ok()) {
+    failed.message = "cannot start the judged program: " + run.error().message;
+    return failed;
+  }
+  Supervisor supervisor(**reference, *channel, [](const nlohmann::json& event) { PrintLine({{"event", event}}); });
+  RunResult result = supervisor.Run(job.config);
+  auto ending = run->Finish();
+  result.run_log = ending.log;
+  if (result.verdict == Verdict::kPassed && !ending.clean) {
+    // Every answer checked out but the process did not end cleanly (a crash in a destructor, a
+    // limit): the result cannot be trusted whole.
+    result.verdict = Verdict::kRuntimeError;
+    result.message = "the judged program did not exit cleanly: " + ending.description;
+  } else if (result.verdict != Verdict::kPassed && ending.wall_timeout) {
+    result.verdict = Verdict::kTimeLimit;
+    result.message = "time limit exceeded (" + std::to_string(job.sandbox.wall_limit_ms / 1000) + " s for the run)";
+  } else if (result.verdict == Verdict::kRuntimeError && !ending.description.empty()) {
+    result.message += " (" + ending.description + ")";
+  }
+  return result;
+}
+
+}  // namespace
+
+int SuperviseMain(const std::string& job_file) {
+  // A runner that dies takes its supervisor with it: the job is requeued, nobody waits for us.
+  signal(SIGPIPE, SIG_IGN);
+  std::ifstream in(job_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = nlohmann::json::parse(text.str(), nullptr, false);
+  if (!in || parsed.is_discarded()) {
+    std::cerr << "kjudge supervise: cannot read job file " << job_file << "\n";
+    return 2;
+  }
+  auto job = SuperviseJobFromJson(parsed);
+  if (!job.ok()) {
+    std::cerr << "kjudge supervise: " << job.error().message << "\n";
+    return 2;
+  }
+  PrintLine({{"result", ToJson(Judge(*job))}});
+  return 0;
+}
+
+}  // namespace kjudge::runner
