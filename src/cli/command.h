@@ -24,6 +24,7 @@ Command RegisterSubmit(CLI::App& root);
 Command RegisterProblems(CLI::App& root);
 Command RegisterAdmin(CLI::App& root);
 Command RegisterVersion(CLI::App& root);
+Command RegisterSupervise(CLI::App& root);
 
 /// Runs whichever of `commands` the command line chose; kExitUsage if none was.
 int RunChosen(const std::vector<Command>& commands);

@@ -24,7 +24,8 @@ int Main(int argc, char** argv) {
   app.name("kjudge");
   app.require_subcommand(1);
   const std::vector<Command> commands = {RegisterServe(app),    RegisterRunner(app), RegisterSubmit(app),
-                                         RegisterProblems(app), RegisterAdmin(app),  RegisterVersion(app)};
+                                         RegisterProblems(app), RegisterAdmin(app),  RegisterVersion(app),
+                                         RegisterSupervise(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

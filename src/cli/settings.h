@@ -46,7 +46,9 @@ class Settings {
 };
 
 /// Exit codes shared by every subcommand.
-enum ExitCode : int { kExitOk = 0, kExitFailed = 1, kExitUsage = 2 };
+inline constexpr int kExitOk = 0;      ///< success
+inline constexpr int kExitFailed = 1;  ///< the requested thing failed
+inline constexpr int kExitUsage = 2;   ///< usage or configuration error
 
 /// Prints "kjudge: <message>" as one line on stderr and returns `exit_code`.
 int ReportError(const Error& error, int exit_code);

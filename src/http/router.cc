@@ -81,10 +81,19 @@ Response ErrorResponse(const Request& req, const Error& error) {
   return ErrorResponse(req, StatusFor(error.code), ErrorCodeName(error.code), error.message);
 }
 
-void Router::Add(beast_http::verb method, std::string pattern, Handler handler) {
+void Router::Add(beast_http::verb method, std::string pattern, Handler handler, RouteKind kind) {
   std::vector<std::string> segments;
   for (auto s : SplitPath(pattern)) segments.emplace_back(s);
-  routes_.push_back(Route{method, std::move(segments), std::move(handler)});
+  routes_.push_back(Route{method, std::move(segments), std::move(handler), kind});
+}
+
+bool Router::IsBlocking(const Request& req) const {
+  const auto parts = SplitPath(TargetPath(req.target()));
+  for (const auto& route : routes_) {
+    PathParams ignored;
+    if (route.method == req.method() && Match(route.segments, parts, &ignored)) return route.kind == RouteKind::kBlocking;
+  }
+  return false;
 }
 
 Response Router::Dispatch(const Request& req) const {

@@ -40,8 +40,12 @@ struct ConnectionTracker {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const ServerOptions& options, std::shared_ptr<const Router> router,
-          std::shared_ptr<ConnectionTracker> tracker)
-      : stream_(std::move(socket)), options_(options), router_(std::move(router)), tracker_(std::move(tracker)) {}
+          std::shared_ptr<ConnectionTracker> tracker, asio::thread_pool& blocking)
+      : stream_(std::move(socket)),
+        options_(options),
+        router_(std::move(router)),
+        tracker_(std::move(tracker)),
+        blocking_(blocking) {}
 
   ~Session() { tracker_->Done(); }
 
@@ -77,8 +81,20 @@ class Session : public std::enable_shared_from_this<Session> {
       if (buffer_.size() == 0 && !parser_->got_some()) return Close();
       return WriteError(beast::http::status::bad_request, "bad_request", "malformed HTTP request: " + ec.message());
     }
-    Request req = parser_->release();
-    Response res = router_->Dispatch(req);
+    auto req = std::make_shared<Request>(parser_->release());
+    if (router_->IsBlocking(*req)) {
+      // Off the I/O threads; the answer comes back to this connection's strand.
+      asio::post(blocking_, [self = shared_from_this(), req] {
+        Response res = self->router_->Dispatch(*req);
+        asio::post(self->stream_.get_executor(),
+                   [self, req, res = std::move(res)]() mutable { self->Respond(*req, std::move(res)); });
+      });
+      return;
+    }
+    Respond(*req, router_->Dispatch(*req));
+  }
+
+  void Respond(const Request& req, Response res) {
     if (req.method() == beast::http::verb::head) {
       const auto length = res.body().size();
       res.body().clear();
@@ -123,6 +139,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& options_;
   std::shared_ptr<const Router> router_;
   std::shared_ptr<ConnectionTracker> tracker_;
+  asio::thread_pool& blocking_;
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   std::shared_ptr<Response> response_;
@@ -141,6 +158,7 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::unique_ptr<asio::thread_pool> blocking;
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -151,7 +169,7 @@ struct HttpServer::Impl {
           socket.close(ignored);
         } else {
           ++tracker->live;
-          std::make_shared<Session>(std::move(socket), options, router, tracker)->Start();
+          std::make_shared<Session>(std::move(socket), options, router, tracker, *blocking)->Start();
         }
       } else {
         spdlog::warn("accept failed: {}", ec.message());
@@ -186,6 +204,7 @@ Status HttpServer::Start() {
                                          std::to_string(impl_->options.port) + ": " + ec.message());
   }
   impl_->bound_port = acc.local_endpoint().port();
+  impl_->blocking = std::make_unique<asio::thread_pool>(std::max(1, impl_->options.blocking_threads));
   impl_->work.emplace(impl_->ioc.get_executor());
   impl_->Accept();
   const int n = std::max(1, impl_->options.threads);
@@ -216,6 +235,10 @@ void HttpServer::Wait() {
     if (t.joinable()) t.join();
   }
   impl_->threads.clear();
+  if (impl_->blocking) {
+    // Blocking handlers end by themselves (they wait with deadlines); their answers go nowhere now.
+    impl_->blocking->join();
+  }
 }
 
 Result<std::pair<std::string, std::uint16_t>> ParseListenAddress(const std::string& text) {

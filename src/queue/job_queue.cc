@@ -30,16 +30,23 @@ int ModeRank(store::Mode mode) {
 
 JobQueue::JobQueue(store::Database& database, QueueOptions options) : db_(database), options_(options) {}
 
+Result<std::vector<Job>> JobQueue::Enqueue(store::WriteTransaction& tx, std::int64_t submission_id,
+                                           const std::string& gpu, const std::vector<store::Mode>& modes) {
+  std::vector<Job> jobs;
+  JobRepository repo(tx);
+  for (auto mode : modes) {
+    KJ_ASSIGN_OR_RETURN(Job job, repo.Create({submission_id, gpu, mode, 0, store::kDefaultMaxAttempts}));
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
 Result<std::vector<Job>> JobQueue::Enqueue(std::int64_t submission_id, const std::string& gpu,
                                            const std::vector<store::Mode>& modes) {
   std::vector<Job> jobs;
   {
     KJ_ASSIGN_OR_RETURN(auto tx, db_.BeginWrite());
-    JobRepository repo(tx);
-    for (auto mode : modes) {
-      KJ_ASSIGN_OR_RETURN(Job job, repo.Create({submission_id, gpu, mode, 0, store::kDefaultMaxAttempts}));
-      jobs.push_back(std::move(job));
-    }
+    KJ_ASSIGN_OR_RETURN(jobs, Enqueue(tx, submission_id, gpu, modes));
     KJ_RETURN_IF_ERROR(tx.Commit());
   }
   {

@@ -37,10 +37,20 @@ Response JsonResponse(const Request& req, beast_http::status status, std::string
 /// HTTP status for an ErrorCode (kNotFound -> 404, kInvalidArgument -> 400, ...).
 beast_http::status StatusFor(ErrorCode code);
 
+/// How a route's handler runs.
+enum class RouteKind {
+  kQuick,     ///< short work: runs on the server's I/O threads
+  kBlocking,  ///< may wait (long-poll, streams): runs on the server's blocking pool so it never
+              ///< holds an I/O thread
+};
+
 class Router {
  public:
   /// `pattern` is a path like "/api/v1/problems/{name}"; `{x}` matches one non-empty segment.
-  void Add(beast_http::verb method, std::string pattern, Handler handler);
+  void Add(beast_http::verb method, std::string pattern, Handler handler, RouteKind kind = RouteKind::kQuick);
+
+  /// Whether the route `req` goes to was added as kBlocking.
+  bool IsBlocking(const Request& req) const;
 
   /// Finds the route and runs it. Unknown path -> 404, known path with another method -> 405
   /// (with Allow), a handler that throws -> 500 with no internals leaked.
@@ -51,6 +61,7 @@ class Router {
     beast_http::verb method;
     std::vector<std::string> segments;
     Handler handler;
+    RouteKind kind;
   };
   std::vector<Route> routes_;
 };

@@ -26,6 +26,7 @@ struct ServerOptions {
   int write_timeout_s = 30;
   int idle_timeout_s = 60;             ///< keep-alive connections idle longer than this are closed
   int max_connections = 1024;          ///< further connections are accepted and closed at once
+  int blocking_threads = 64;           ///< for RouteKind::kBlocking handlers (runner long-polls, streams)
 };
 
 class HttpServer {

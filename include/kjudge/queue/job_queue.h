@@ -61,6 +61,12 @@ class JobQueue {
   Result<std::vector<store::Job>> Enqueue(std::int64_t submission_id, const std::string& gpu,
                                           const std::vector<store::Mode>& modes);
 
+  /// The same inside the caller's transaction (a submission and its jobs commit together); call
+  /// Notify() after committing so waiting runners look again.
+  Result<std::vector<store::Job>> Enqueue(store::WriteTransaction& tx, std::int64_t submission_id, const std::string& gpu,
+                                          const std::vector<store::Mode>& modes);
+  void Notify() { WakeAll(); }
+
   /// Expires stale leases, then leases the next job for `gpu` to `runner`; nullopt when none.
   Result<std::optional<store::Job>> Lease(const std::string& runner, const std::string& gpu);
 

@@ -1,0 +1,36 @@
+// The kjudge server's HTTP application: what the routes share (database, queue, live events,
+// limits) and the one function that builds the route table from it. `kjudge serve` owns the
+// pieces and the HttpServer; tests build the same app over a temporary database.
+//
+// Thread safety: ServerContext members are thread-safe; BuildRouter runs once at start-up.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "kjudge/http/event_hub.h"
+#include "kjudge/http/router.h"
+#include "kjudge/queue/job_queue.h"
+#include "kjudge/store/database.h"
+
+namespace kjudge::http {
+
+struct AppLimits {
+  std::uint64_t max_source_bytes = 1024 * 1024;  ///< a submission's source (issue 5: default 1 MiB)
+  int max_lease_wait_s = 30;                     ///< longest runner long-poll the server grants
+};
+
+struct ServerContext {
+  store::Database& db;
+  queue::JobQueue& queue;
+  EventHub& events;
+  AppLimits limits;
+  /// Set at shutdown so long-polls return at once.
+  std::atomic<bool> stopping{false};
+};
+
+/// Every route: health, runner protocol, submissions.
+std::shared_ptr<Router> BuildRouter(ServerContext& ctx);
+
+}  // namespace kjudge::http

@@ -1,0 +1,57 @@
+// LeaderboardRepository: one ranking per (problem, GPU type), with its deadline, visibility and
+// open/closed state. ProblemRepository::Publish creates them; organizers adjust them here.
+//
+// Thread safety: as its Session.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kjudge/core/result.h"
+#include "kjudge/store/schema_enums.h"
+#include "kjudge/store/session.h"
+
+namespace kjudge::store {
+
+struct Leaderboard {
+  std::int64_t id = 0;
+  std::int64_t problem_id = 0;
+  std::string problem_name;  ///< popcorn-cli names a leaderboard by its problem
+  std::string gpu;           ///< GPU catalogue name ("H100", "cpu")
+  std::optional<std::int64_t> deadline_ms;  ///< empty: no deadline
+  Visibility visibility = Visibility::kPublic;
+  LeaderboardState state = LeaderboardState::kOpen;
+  std::int64_t created_ms = 0;
+
+  /// Open and, when it has a deadline, before it.
+  bool AcceptsLeaderboardSubmissions(std::int64_t now_ms) const {
+    return state == LeaderboardState::kOpen && (!deadline_ms || now_ms < *deadline_ms);
+  }
+};
+
+class LeaderboardRepository {
+ public:
+  explicit LeaderboardRepository(Session session) : session_(session) {}
+
+  /// Leaderboards by problem name then GPU; hidden ones only when `include_hidden`.
+  Result<std::vector<Leaderboard>> List(bool include_hidden = false);
+  /// A problem's leaderboards (hidden included), by GPU.
+  Result<std::vector<Leaderboard>> ListForProblem(std::int64_t problem_id);
+  /// kNotFound when absent.
+  Result<Leaderboard> Get(std::int64_t id);
+  /// The leaderboard of (problem name, GPU). kNotFound when absent.
+  Result<Leaderboard> Find(std::string_view problem_name, std::string_view gpu);
+
+  /// Sets or (nullopt) clears the deadline. kNotFound when absent.
+  Status SetDeadline(std::int64_t id, std::optional<std::int64_t> deadline_ms);
+  Status SetVisibility(std::int64_t id, Visibility visibility);
+  Status SetState(std::int64_t id, LeaderboardState state);
+
+ private:
+  Session session_;
+};
+
+}  // namespace kjudge::store

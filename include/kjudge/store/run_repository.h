@@ -1,0 +1,70 @@
+// RunRepository: what one attempt at a job produced — verdict, per-case results, score, speed-of-
+// light ratio, and the compile and run logs (capped to kMaxLogBytes each, see log_cap.h).
+//
+// Thread safety: as its Session.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kjudge/core/result.h"
+#include "kjudge/store/schema_enums.h"
+#include "kjudge/store/session.h"
+
+namespace kjudge::store {
+
+struct Run {
+  std::int64_t id = 0;
+  std::int64_t job_id = 0;
+  std::int64_t submission_id = 0;
+  int attempt = 1;
+  Verdict verdict = Verdict::kInternalError;
+  std::string message;     ///< one line for the competitor
+  std::string cases_json;  ///< per-case results as a JSON array (runner::RunResult's "cases")
+  std::optional<double> score_ns;
+  std::optional<double> sol_ratio;
+  std::string compile_log;  ///< capped; ends with the truncation marker when it was cut
+  std::string run_log;      ///< capped likewise
+  std::string device;       ///< what the judged process ran on
+  std::string runner;       ///< which runner produced it
+  std::int64_t started_ms = 0;
+  std::int64_t finished_ms = 0;
+};
+
+struct NewRun {
+  std::int64_t job_id = 0;
+  Verdict verdict = Verdict::kInternalError;
+  std::string message;
+  std::string cases_json = "[]";  ///< must be valid JSON
+  std::optional<double> score_ns;
+  std::optional<double> sol_ratio;
+  std::string compile_log;  ///< any length: capped when stored
+  std::string run_log;
+  std::string device;
+  std::string runner;
+  std::int64_t started_ms = 0;
+  std::int64_t finished_ms = 0;  ///< not before started_ms
+};
+
+class RunRepository {
+ public:
+  explicit RunRepository(Session session) : session_(session) {}
+
+  /// Stores the result of the job's current attempt (its submission and attempt number come from
+  /// the job). kAlreadyExists when that attempt already has a run (a repeated post); kNotFound for
+  /// a missing job; kInvalidArgument for invalid JSON or finished before started.
+  Result<Run> Record(const NewRun& run);
+  /// kNotFound when absent.
+  Result<Run> Get(std::int64_t id);
+  /// A job's runs by attempt.
+  Result<std::vector<Run>> ListByJob(std::int64_t job_id);
+  /// A submission's runs, oldest first.
+  Result<std::vector<Run>> ListBySubmission(std::int64_t submission_id);
+
+ private:
+  Session session_;
+};
+
+}  // namespace kjudge::store

@@ -1,0 +1,11 @@
+// prefixsum glue, host CPU backend.
+#include <cstdint>
+
+#include "kjudge/harness/problem_api.h"
+
+// The competitor's entry point (see template.cpp).
+void prefixsum(const float* x, float* y, std::int64_t n);
+
+void kj_call(const kjudge::problem_api::Params& p, void* const* buffers, void* /*stream*/) {
+  prefixsum(static_cast<const float*>(buffers[0]), static_cast<float*>(buffers[1]), p.Get("n"));
+}

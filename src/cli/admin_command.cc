@@ -1,0 +1,102 @@
+// `kjudge admin`: users and tokens, directly on the database file (run it on the server machine;
+// SQLite's locking makes that safe while the server runs).
+#include <iostream>
+
+#include "command.h"
+#include "kjudge/store/token_repository.h"
+#include "kjudge/store/user_repository.h"
+#include "settings.h"
+
+namespace kjudge::cli {
+
+namespace {
+
+Result<std::unique_ptr<store::Database>> OpenExisting(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    return MakeError(ErrorCode::kNotFound, "no database at " + path + " (start `kjudge serve --db " + path + "` once)");
+  }
+  return store::Database::Open(path);
+}
+
+}  // namespace
+
+Command RegisterAdmin(CLI::App& root) {
+  CLI::App* cmd = root.add_subcommand("admin", "Users and tokens (on the server's database file)");
+  cmd->require_subcommand(1);
+  auto db_path = std::make_shared<std::string>("kjudge.db");
+
+  CLI::App* user = cmd->add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  auto role = std::make_shared<std::string>("competitor");
+  CLI::App* add = user->add_subcommand("add", "Create a user and print their first API token (shown once)");
+  add->add_option("name", *name, "user name")->required();
+  auto add_settings = std::make_shared<Settings>(add, "admin");
+  add_settings->Add("db", db_path.get(), "SQLite database file");
+  add_settings->Add("role", role.get(), "competitor, organizer, admin or runner")
+      ->check(CLI::IsMember({"competitor", "organizer", "admin", "runner"}));
+
+  CLI::App* list = user->add_subcommand("list", "List users");
+  auto list_settings = std::make_shared<Settings>(list, "admin");
+  list_settings->Add("db", db_path.get(), "SQLite database file");
+
+  CLI::App* token = cmd->add_subcommand("token", "Manage tokens");
+  token->require_subcommand(1);
+  auto kind = std::make_shared<std::string>("api");
+  auto label = std::make_shared<std::string>("cli");
+  CLI::App* issue = token->add_subcommand("issue", "Issue another token for a user (shown once)");
+  issue->add_option("name", *name, "user name")->required();
+  auto issue_settings = std::make_shared<Settings>(issue, "admin");
+  issue_settings->Add("db", db_path.get(), "SQLite database file");
+  issue_settings->Add("kind", kind.get(), "api or runner")->check(CLI::IsMember({"api", "runner"}));
+  issue_settings->Add("label", label.get(), "what the token is for");
+
+  std::vector<Command> user_subs = {
+      {add,
+       [=] {
+         if (auto st = add_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+         auto db = OpenExisting(*db_path);
+         if (!db.ok()) return ReportError(db.error(), kExitFailed);
+         auto r = store::Parse<store::Role>(*role);
+         if (!r.ok()) return ReportError(r.error(), kExitUsage);
+         auto created = store::UserRepository(**db).Create({*name, "", *r});
+         if (!created.ok()) return ReportError(created.error(), kExitFailed);
+         const auto token_kind = *r == store::Role::kRunner ? store::TokenKind::kRunner : store::TokenKind::kApi;
+         auto issued = store::TokenRepository(**db).Issue({created->id, token_kind, "first token", std::nullopt});
+         if (!issued.ok()) return ReportError(issued.error(), kExitFailed);
+         std::cout << issued->plaintext << "\n";
+         std::cerr << "user " << *name << " (" << *role << ") created; the token above is shown only once\n";
+         return kExitOk;
+       }},
+      {list,
+       [=] {
+         if (auto st = list_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+         auto db = OpenExisting(*db_path);
+         if (!db.ok()) return ReportError(db.error(), kExitFailed);
+         auto users = store::UserRepository(**db).List();
+         if (!users.ok()) return ReportError(users.error(), kExitFailed);
+         for (const auto& u : *users) std::cout << u.id << "\t" << u.name << "\t" << store::Name(u.role) << "\n";
+         return kExitOk;
+       }},
+  };
+  std::vector<Command> token_subs = {
+      {issue,
+       [=] {
+         if (auto st = issue_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+         auto db = OpenExisting(*db_path);
+         if (!db.ok()) return ReportError(db.error(), kExitFailed);
+         auto u = store::UserRepository(**db).GetByName(*name);
+         if (!u.ok()) return ReportError(u.error(), kExitFailed);
+         const auto token_kind = *kind == "runner" ? store::TokenKind::kRunner : store::TokenKind::kApi;
+         auto issued = store::TokenRepository(**db).Issue({u->id, token_kind, *label, std::nullopt});
+         if (!issued.ok()) return ReportError(issued.error(), kExitFailed);
+         std::cout << issued->plaintext << "\n";
+         return kExitOk;
+       }},
+  };
+  std::vector<Command> subs = {{user, [user_subs] { return RunChosen(user_subs); }},
+                               {token, [token_subs] { return RunChosen(token_subs); }}};
+  return {cmd, [subs] { return RunChosen(subs); }};
+}
+
+}  // namespace kjudge::cli

@@ -1,0 +1,24 @@
+// Route groups of the server app, one file each; BuildRouter (server_app.cc) adds them all.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "kjudge/http/server_app.h"
+
+namespace kjudge::http {
+
+void AddRunnerRoutes(Router& router, ServerContext& ctx);
+void AddSubmissionRoutes(Router& router, ServerContext& ctx);
+
+/// The request body as a JSON object, or a 400 naming what is wrong.
+Result<nlohmann::json> JsonBody(const Request& req);
+/// A required string field of `body`; kInvalidArgument naming the field.
+Result<std::string> StringField(const nlohmann::json& body, const char* name);
+/// A path parameter as a positive integer id; kInvalidArgument (kNotFound would leak nothing
+/// either, but a malformed id is the client's mistake).
+Result<std::int64_t> IdParam(const PathParams& params, const char* name);
+
+/// Serializes with invalid UTF-8 replaced rather than throwing (sources and logs are user bytes).
+std::string Dump(const nlohmann::json& j);
+
+}  // namespace kjudge::http
