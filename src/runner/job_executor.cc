@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -26,21 +27,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Paths inside the build sandbox: the work directory is bound at /work, read-only inputs keep
-/// their host paths.
-std::string ToSandboxPath(const std::string& arg, const std::string& workdir) {
-  std::string out = arg;
-  for (std::size_t pos = out.find(workdir); pos != std::string::npos; pos = out.find(workdir, pos)) {
-    const std::size_t end = pos + workdir.size();
-    if (end < out.size() && out[end] != '/') {
-      pos = end;
-      continue;
+/// Host directories as the build sandbox shows them: the work directory at /work, each read-only
+/// input directory at /in/<i> (host paths may lie under /tmp, which the sandbox replaces).
+struct PathMap {
+  std::vector<std::pair<std::string, std::string>> host_to_inside;  // longest host path first
+
+  /// Rewrites an argument that is a host path, or "-I" followed by one; once, longest match first.
+  std::string Rewrite(const std::string& arg) const {
+    const std::size_t skip = arg.rfind("-I", 0) == 0 ? 2 : 0;
+    for (const auto& [host, inside] : host_to_inside) {
+      if (arg.compare(skip, host.size(), host) != 0) continue;
+      const std::size_t end = skip + host.size();
+      if (end < arg.size() && arg[end] != '/') continue;
+      return arg.substr(0, skip) + inside + arg.substr(end);
     }
-    out.replace(pos, workdir.size(), sandbox::kSandboxWorkDir);
-    pos += std::string_view(sandbox::kSandboxWorkDir).size();
+    return arg;
   }
-  return out;
-}
+};
 
 double TimeoutForMode(const problem::Timeouts& t, Mode mode) {
   switch (mode) {
@@ -139,12 +142,24 @@ JobExecutor::JobExecutor(ExecutorOptions options)
 
 Result<CommandOutput> JobExecutor::RunBuildCommand(const std::vector<std::string>& argv, const fs::path& workdir,
                                                    const std::vector<fs::path>& read_dirs) {
-  std::vector<fs::path> toolchain_dirs(read_dirs.begin(), read_dirs.end());
-  toolchain_dirs.push_back("/usr/local/cuda");
-  auto policy = sandbox::CompilerPolicy(workdir, toolchain_dirs);
+  // /usr (with /usr/local/cuda and /opt/rocm-style toolchains) is among the default binds.
+  auto policy = sandbox::CompilerPolicy(workdir);
+  PathMap map;
+  map.host_to_inside.emplace_back(fs::weakly_canonical(workdir).string(), sandbox::kSandboxWorkDir);
+  for (std::size_t i = 0; i < read_dirs.size(); ++i) {
+    const std::string host = fs::weakly_canonical(read_dirs[i]).string();
+    const std::string inside = "/in/" + std::to_string(i);
+    map.host_to_inside.emplace_back(host, inside);
+    policy.read_only.push_back({host, inside});
+  }
+  std::sort(map.host_to_inside.begin(), map.host_to_inside.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   std::vector<std::string> inside;
-  for (const auto& a : argv) inside.push_back(ToSandboxPath(a, workdir.string()));
-  KJ_ASSIGN_OR_RETURN(sandbox::SandboxResult r, sandbox::RunSandboxed(policy, inside));
+  for (const auto& a : argv) inside.push_back(map.Rewrite(a));
+  auto ran = sandbox::RunSandboxed(policy, inside);
+  // The sandbox failing is our problem, never a compile error of the competitor's.
+  if (!ran.ok()) return MakeError(ErrorCode::kInternal, "build sandbox: " + ran.error().message);
+  sandbox::SandboxResult& r = *ran;
   CommandOutput out;
   out.exit_code = r.termination == sandbox::Termination::kExited ? r.exit_code : -1;
   out.timed_out = r.wall_limit_hit;
@@ -152,6 +167,22 @@ Result<CommandOutput> JobExecutor::RunBuildCommand(const std::vector<std::string
   out.output = r.err.data + r.out.data;
   if (!r.Succeeded() && r.termination != sandbox::Termination::kExited) out.output += "\n" + r.Describe() + "\n";
   return out;
+}
+
+Status JobExecutor::PrepareCacheDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot create cache directory " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms(0755), ec);
+  for (fs::path p = fs::absolute(dir); p.has_relative_path(); p = p.parent_path()) {
+    const auto perms = fs::status(p, ec).permissions();
+    if (!ec && (perms & fs::perms::others_exec) == fs::perms::none) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "the cache directory " + dir.string() + " is not reachable by the sandbox's unprivileged user: " +
+                           p.string() + " is not searchable by others (chmod o+x it, or choose another cache directory)");
+    }
+  }
+  return Ok();
 }
 
 Result<ProblemFiles> JobExecutor::MaterializeProblem(const problem::ProblemBundle& bundle) {

@@ -120,6 +120,7 @@ void RunnerDaemon::JudgeOne(const LeasedJob& job, std::stop_token stop) {
 }
 
 Status RunnerDaemon::Run(std::stop_token stop) {
+  KJ_RETURN_IF_ERROR(JobExecutor::PrepareCacheDir(options_.executor.cache_dir));
   std::int64_t backoff_ms = 500;
   while (!stop.stop_requested()) {
     auto leased = client_.Lease(options_.lease_wait_s);

@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <future>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -84,15 +86,20 @@ class JudgedRun {
     std::string description;  ///< "killed by SIGSEGV", "wall time limit exceeded", ...
     bool wall_timeout = false;
     bool clean = true;
+    bool killed_by_us = false;
   };
-  Ending Finish() {
+  /// `give_up_now`: the verdict is already decided, do not wait for a clean exit.
+  Ending Finish(bool give_up_now) {
     Ending e;
     if (sandboxed_) {
-      auto waited = [&] {
-        // The harness exits by itself after Shutdown; a run that is still going is killed.
-        if (!sandboxed_->Finished()) sandboxed_->Cancel();
-        return sandboxed_->Wait();
-      }();
+      // The harness exits by itself after Shutdown (give it a moment to be reaped); a run that is
+      // still going after that is killed.
+      auto waiting = std::async(std::launch::async, [this] { return sandboxed_->Wait(); });
+      if (waiting.wait_for(std::chrono::seconds(give_up_now ? 0 : 5)) != std::future_status::ready) {
+        sandboxed_->Cancel();
+        e.killed_by_us = true;
+      }
+      auto waited = waiting.get();
       if (!waited.ok()) {
         e.clean = false;
         e.description = "sandbox failure: " + waited.error().message;
@@ -101,7 +108,7 @@ class JudgedRun {
       e.log = TrimLog(waited->out.data + waited->err.data, 64 * 1024);
       e.wall_timeout = waited->wall_limit_hit;
       e.clean = waited->Succeeded();
-      if (!e.clean) e.description = waited->Describe();
+      if (!e.clean && !e.killed_by_us) e.description = waited->Describe();
       return e;
     }
     int status = 0;
@@ -141,7 +148,7 @@ RunResult Judge(const SuperviseJob& job) {
   }
   Supervisor supervisor(**reference, *channel, [](const nlohmann::json& event) { PrintLine({{"event", event}}); });
   RunResult result = supervisor.Run(job.config);
-  auto ending = run->Finish();
+  auto ending = run->Finish(result.verdict != Verdict::kPassed);
   result.run_log = ending.log;
   if (result.verdict == Verdict::kPassed && !ending.clean) {
     // Every answer checked out but the process did not end cleanly (a crash in a destructor, a

@@ -48,6 +48,10 @@ class JobExecutor {
   RunResult Execute(const LeasedJob& job, const problem::ProblemBundle& bundle, const ProgressSink& progress,
                     std::stop_token cancel = {});
 
+  /// Creates the cache directory and checks the sandbox's unprivileged user can reach it (every
+  /// ancestor searchable by others); a clear error otherwise, instead of every build failing.
+  static Status PrepareCacheDir(const std::filesystem::path& dir);
+
   /// The problem version's files on disk (written once per content hash).
   Result<ProblemFiles> MaterializeProblem(const problem::ProblemBundle& bundle);
 
