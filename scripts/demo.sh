@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-machine demo: installs what is missing, builds, starts `kjudge serve` with its embedded
-# database (var/demo.db) on http://127.0.0.1:8080, loads problems/, and prints the URL.
+# database (var/demo.db) and an in-process cpu runner on http://127.0.0.1:8080, loads problems/,
+# judges every problem's sample cpp solutions in leaderboard mode, and prints the URLs.
 #   scripts/demo.sh          serve until Ctrl-C
 #   scripts/demo.sh --once   do the same work, check the server answers, stop it and exit
 # Environment: KJUDGE_DEMO_PORT (default 8080), KJUDGE_DEMO_DB (default var/demo.db).
@@ -28,7 +29,8 @@ kjudge=build/bin/kjudge
 
 "$kjudge" problems validate problems
 
-"$kjudge" serve --db "$db" --listen "127.0.0.1:$port" --problems problems &
+"$kjudge" serve --db "$db" --listen "127.0.0.1:$port" --problems problems --local-runner cpu \
+  --cache-dir var/cache --log-level warn &
 server=$!
 stop_server() {
   if kill -0 "$server" 2>/dev/null; then
@@ -51,11 +53,32 @@ until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
   sleep 0.2
 done
 
+# A demo competitor; a fresh token each run (tokens are shown once, stored only as hashes).
+if "$kjudge" admin user list --db "$db" | grep -q $'\tdemo\t'; then
+  token=$("$kjudge" admin token issue demo --db "$db" --label demo)
+else
+  token=$("$kjudge" admin user add demo --db "$db" 2>/dev/null)
+fi
+
 echo
-echo "kjudge is running: http://127.0.0.1:$port/   (health: http://127.0.0.1:$port/healthz)"
+echo "== judging the sample solutions (cpp, leaderboard mode, on the host cpu backend)"
+summary=()
+for solution in problems/*/solutions/*/*.cpp; do
+  problem=$(echo "$solution" | cut -d/ -f2)
+  expected=$(head -n 1 "$solution" | sed -n 's|^// expect: \([a-z_]*\).*|\1|p')
+  got=$("$kjudge" submit "$solution" --server "http://127.0.0.1:$port" --token "$token" --problem "$problem" \
+          --gpu cpu --mode leaderboard --timeout 600 2>&1 | sed -n 's/^result: //p' || true)
+  mark="as expected"; [ "$got" = "$expected" ] || mark="EXPECTED $expected"
+  summary+=("$(printf '%-10s %-45s %-14s %s' "$problem" "${solution#problems/$problem/solutions/}" "${got:-?}" "$mark")")
+done
+printf '%-10s %-45s %-14s %s\n' problem solution verdict check
+printf '%s\n' "${summary[@]}"
+
+echo
+echo "kjudge is running: http://127.0.0.1:$port/healthz"
+echo "leaderboards and submissions (JSON API): http://127.0.0.1:$port/api/v1/submissions/1"
 echo "database: $db"
 if [ "$once" = 1 ]; then
-  curl -fsS "http://127.0.0.1:$port/healthz"; echo
   exit 0
 fi
 echo "Press Ctrl-C to stop."
