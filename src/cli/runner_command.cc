@@ -25,6 +25,7 @@ struct RunnerFlags {
   std::string name;
   std::string cache_dir = "var/runner-cache";
   int lease_wait_s = 20;
+  bool unsafe_no_sandbox = false;
 };
 
 int RunRunner(const RunnerFlags& f) {
@@ -34,8 +35,16 @@ int RunRunner(const RunnerFlags& f) {
   }
   if (auto url = runner::ServerUrl::Parse(f.server); !url.ok()) return ReportError(url.error(), kExitUsage);
   auto support = sandbox::CheckSandbox();
-  if (!support.ok()) return ReportError(support.error(), kExitFailed);
-  spdlog::info("sandbox: {}", support->Describe());
+  if (support.ok()) {
+    spdlog::info("sandbox: {}", support->Describe());
+  } else if (f.unsafe_no_sandbox) {
+    spdlog::warn("{}; running WITHOUT a sandbox (--unsafe-no-sandbox): submissions can do anything this user can",
+                 support.error().message);
+  } else {
+    return ReportError(MakeError(support.error().code, support.error().message +
+                                                           " (refusing to judge; --unsafe-no-sandbox overrides for development)"),
+                       kExitFailed);
+  }
   runner::RunnerOptions o;
   o.server_url = f.server;
   o.token = f.token;
@@ -48,6 +57,7 @@ int RunRunner(const RunnerFlags& f) {
   std::error_code ec;
   o.executor.kjudge_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (f.device >= 0) o.executor.device = f.device;
+  o.executor.sandbox = support.ok() || !f.unsafe_no_sandbox;
   BlockStopSignals();
   std::jthread worker([o](std::stop_token stop) {
     runner::RunnerDaemon daemon(o);
@@ -76,6 +86,8 @@ Command RegisterRunner(CLI::App& root) {
   settings->Add("name", &flags->name, "runner name shown in runs (default: HOST-GPU-DEVICE)");
   settings->Add("cache-dir", &flags->cache_dir, "compile cache and problem versions");
   settings->Add("lease-wait", &flags->lease_wait_s, "long-poll seconds per lease request")->check(CLI::Range(0, 60));
+  settings->AddFlag("unsafe-no-sandbox", &flags->unsafe_no_sandbox,
+                    "judge even when the sandbox does not work here (development only: no isolation at all)");
   return {cmd, [flags, settings] {
             if (auto st = settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
             return RunRunner(*flags);

@@ -32,6 +32,7 @@ struct ServeFlags {
   std::vector<std::string> local_runners;  ///< "cpu", "cuda:0", "hip:1"
   std::string cache_dir = "var/cache";
   bool dry_run = false;
+  int lease_seconds = 60;
 };
 
 /// "cpu" -> (cpu, none); "cuda:1" / "H100:1" -> (GPU type, device 1).
@@ -89,7 +90,7 @@ int Serve(const ServeFlags& f) {
   }
 
   BlockStopSignals();
-  queue::JobQueue queue(**db);
+  queue::JobQueue queue(**db, queue::QueueOptions{f.lease_seconds * 1000ll});
   http::EventHub events;
   http::ServerContext ctx{**db, queue, events, {f.max_submission_bytes, 30}};
   http::ServerOptions options;
@@ -162,6 +163,8 @@ Command RegisterServe(CLI::App& root) {
       ->check(CLI::Range(1024ull, 64ull << 20));
   settings->Add("local-runner", &flags->local_runners, "run a runner in-process: cpu, cuda:N, H100:N (repeatable)");
   settings->Add("cache-dir", &flags->cache_dir, "compile cache of the local runners");
+  settings->Add("lease-seconds", &flags->lease_seconds, "how long a runner's lease lives without a heartbeat")
+      ->check(CLI::Range(2, 3600));
   settings->AddFlag("dry-run", &flags->dry_run, "open the database, load problems, print the settings and exit");
   return {cmd, [flags, settings] {
             if (auto st = settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -140,8 +141,44 @@ JobExecutor::JobExecutor(ExecutorOptions options)
              },
              options_.compilers) {}
 
+namespace {
+
+/// --unsafe-no-sandbox only: runs a build command with the runner's own rights.
+Result<CommandOutput> RunUnsandboxed(const std::vector<std::string>& argv, const fs::path& workdir) {
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return MakeError(ErrorCode::kIo, "pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 2);
+  posix_spawn_file_actions_addchdir_np(&actions, workdir.c_str());
+  std::vector<std::string> args = argv;
+  std::vector<char*> cargv;
+  for (auto& a : args) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  if (rc != 0) {
+    close(out_pipe[0]);
+    return MakeError(ErrorCode::kInternal, "cannot start " + argv[0] + ": " + std::strerror(rc));
+  }
+  CommandOutput out;
+  char buf[65536];
+  for (ssize_t n; (n = read(out_pipe[0], buf, sizeof buf)) > 0;) out.output.append(buf, static_cast<std::size_t>(n));
+  close(out_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+}  // namespace
+
 Result<CommandOutput> JobExecutor::RunBuildCommand(const std::vector<std::string>& argv, const fs::path& workdir,
                                                    const std::vector<fs::path>& read_dirs) {
+  if (!options_.sandbox) return RunUnsandboxed(argv, workdir);
   // /usr (with /usr/local/cuda and /opt/rocm-style toolchains) is among the default binds.
   auto policy = sandbox::CompilerPolicy(workdir);
   PathMap map;

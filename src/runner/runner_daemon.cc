@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <nlohmann/json.hpp>
@@ -52,7 +53,11 @@ void RunnerDaemon::JudgeOne(const LeasedJob& job, std::stop_token stop) {
 
   // Heartbeats and event forwarding run beside the judging; a refused heartbeat means the lease
   // is gone (expired and handed to someone else), so the judging is cancelled.
-  std::jthread heartbeat([&](std::stop_token done) {
+  // Beat at least three times per lease, whatever lease length the server chose.
+  const std::int64_t interval_ms = std::clamp<std::int64_t>((job.lease_expires_ms - DefaultClock().NowMs()) / 3, 200,
+                                                             options_.heartbeat_interval_ms);
+  std::jthread heartbeat([&, interval_ms](std::stop_token done) {
+    std::int64_t last_beat = MonotonicMs();
     while (!done.stop_requested()) {
       nlohmann::json batch;
       {
@@ -66,11 +71,9 @@ void RunnerDaemon::JudgeOne(const LeasedJob& job, std::stop_token stop) {
       std::mutex mu;
       std::condition_variable_any cv;
       std::unique_lock lock(mu);
-      cv.wait_for(lock, done, std::chrono::milliseconds(std::min<std::int64_t>(options_.heartbeat_interval_ms, 1000)),
-                  [] { return false; });
-      static thread_local std::int64_t last_beat = 0;
+      cv.wait_for(lock, done, std::chrono::milliseconds(std::min<std::int64_t>(interval_ms, 1000)), [] { return false; });
       const std::int64_t now = MonotonicMs();
-      if (now - last_beat < options_.heartbeat_interval_ms) continue;
+      if (now - last_beat < interval_ms) continue;
       last_beat = now;
       auto beat = client_.Heartbeat(job);
       if (!beat.ok() && beat.error().code == ErrorCode::kFailedPrecondition) {

@@ -2,6 +2,7 @@
 // starts the judged binary in the sandbox with the channel's descriptors, judges, and prints
 // JSON lines ({"event": ...} then {"result": ...}) for the runner.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,6 +88,7 @@ class JudgedRun {
     bool wall_timeout = false;
     bool clean = true;
     bool killed_by_us = false;
+    bool output_limit = false;
   };
   /// `give_up_now`: the verdict is already decided, do not wait for a clean exit.
   Ending Finish(bool give_up_now) {
@@ -107,6 +109,7 @@ class JudgedRun {
       }
       e.log = TrimLog(waited->out.data + waited->err.data, 64 * 1024);
       e.wall_timeout = waited->wall_limit_hit;
+      e.output_limit = waited->output_limit_hit;
       e.clean = waited->Succeeded();
       if (!e.clean && !e.killed_by_us) e.description = waited->Describe();
       return e;
@@ -150,7 +153,11 @@ RunResult Judge(const SuperviseJob& job) {
   RunResult result = supervisor.Run(job.config);
   auto ending = run->Finish(result.verdict != Verdict::kPassed);
   result.run_log = ending.log;
-  if (result.verdict == Verdict::kPassed && !ending.clean) {
+  if (result.verdict == Verdict::kPassed && ending.output_limit) {
+    // Flooding the logs is not allowed even when the answers are right.
+    result.verdict = Verdict::kRuntimeError;
+    result.message = "the judged program printed more than the output limit (1 MiB per stream)";
+  } else if (result.verdict == Verdict::kPassed && !ending.clean) {
     // Every answer checked out but the process did not end cleanly (a crash in a destructor, a
     // limit): the result cannot be trusted whole.
     result.verdict = Verdict::kRuntimeError;
@@ -167,7 +174,10 @@ RunResult Judge(const SuperviseJob& job) {
 }  // namespace
 
 int SuperviseMain(const std::string& job_file) {
-  // A runner that dies takes its supervisor with it: the job is requeued, nobody waits for us.
+  // A runner that dies takes its supervisor (and with it the sandbox) along: the job is requeued
+  // when the lease runs out, and nobody would read our answer.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() == 1) return 3;
   signal(SIGPIPE, SIG_IGN);
   std::ifstream in(job_file);
   std::stringstream text;

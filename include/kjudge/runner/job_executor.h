@@ -27,8 +27,8 @@ struct ExecutorOptions {
   std::filesystem::path cache_dir;    ///< compile cache, problem versions, job directories
   std::string kjudge_binary;          ///< the binary whose `supervise` subcommand judges (/proc/self/exe)
   std::optional<int> device;          ///< GPU index on this host (its device nodes are bound)
-  /// Run the judged process in the sandbox. Compilers always run sandboxed; false is only for
-  /// tests of the pipeline on hosts where the judged sandbox cannot start (never for a real contest).
+  /// Compile and run in the sandbox. false only with `kjudge runner --unsafe-no-sandbox` on a host
+  /// where the sandbox cannot start (development; never for a real contest).
   bool sandbox = true;
   CompilerPaths compilers;
   /// Host backend benchmark budget per case; GPU runners use larger budgets (issue 7).
