@@ -75,8 +75,13 @@ printf '%-10s %-45s %-14s %s\n' problem solution verdict check
 printf '%s\n' "${summary[@]}"
 
 echo
+for dir in problems/*/; do
+  problem=$(basename "$dir")
+  "$kjudge" leaderboard "$problem" cpu --server "http://127.0.0.1:$port" || true
+  echo
+done
 echo "kjudge is running: http://127.0.0.1:$port/healthz"
-echo "leaderboards and submissions (JSON API): http://127.0.0.1:$port/api/v1/submissions/1"
+echo "leaderboard (JSON): http://127.0.0.1:$port/api/v1/leaderboards/vectoradd/cpu"
 echo "database: $db"
 if [ "$once" = 1 ]; then
   exit 0

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 start=$(date +%s)
-ensure_build_deps
+ensure_test_deps
 cuda_status
 jobs=$(jobs_for_build)
 

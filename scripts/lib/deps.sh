@@ -27,7 +27,11 @@ ensure_packages() {
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The test suite also compiles every problem's HIP code (compile only: no AMD GPU needed).
+KJUDGE_TEST_PACKAGES=(hipcc libamdhip64-dev)
+
 ensure_build_deps() { ensure_packages "${KJUDGE_BUILD_PACKAGES[@]}"; }
+ensure_test_deps() { ensure_packages "${KJUDGE_BUILD_PACKAGES[@]}" "${KJUDGE_TEST_PACKAGES[@]}"; }
 
 # The CUDA toolkit is not a Debian package: it lives at /usr/local/cuda on our GPU and build machines.
 cuda_status() {

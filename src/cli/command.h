@@ -25,6 +25,7 @@ Command RegisterProblems(CLI::App& root);
 Command RegisterAdmin(CLI::App& root);
 Command RegisterVersion(CLI::App& root);
 Command RegisterSupervise(CLI::App& root);
+Command RegisterLeaderboard(CLI::App& root);
 
 /// Runs whichever of `commands` the command line chose; kExitUsage if none was.
 int RunChosen(const std::vector<Command>& commands);

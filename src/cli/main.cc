@@ -25,7 +25,7 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {RegisterServe(app),    RegisterRunner(app), RegisterSubmit(app),
                                          RegisterProblems(app), RegisterAdmin(app),  RegisterVersion(app),
-                                         RegisterSupervise(app)};
+                                         RegisterSupervise(app),   RegisterLeaderboard(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -9,6 +9,7 @@ namespace kjudge::http {
 
 void AddRunnerRoutes(Router& router, ServerContext& ctx);
 void AddSubmissionRoutes(Router& router, ServerContext& ctx);
+void AddLeaderboardRoutes(Router& router, ServerContext& ctx);
 
 /// The request body as a JSON object, or a 400 naming what is wrong.
 Result<nlohmann::json> JsonBody(const Request& req);

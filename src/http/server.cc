@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -216,10 +217,15 @@ std::uint16_t HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::Stop(int grace_ms) {
   if (impl_->tracker->stopping.exchange(true)) return;
-  asio::post(impl_->ioc, [this] {
+  // Close the listening socket on an I/O thread (the acceptor is not thread-safe) and wait for it,
+  // so no connection is accepted after Stop returns.
+  std::promise<void> closed;
+  asio::post(impl_->ioc, [this, &closed] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+    closed.set_value();
   });
+  if (!impl_->threads.empty()) closed.get_future().wait_for(std::chrono::seconds(5));
   {
     // In-flight requests finish and then close (keep-alive is turned off once stopping is set).
     std::unique_lock lock(impl_->tracker->mu);

@@ -44,6 +44,7 @@ std::shared_ptr<Router> BuildRouter(ServerContext& ctx) {
   });
   AddRunnerRoutes(*router, ctx);
   AddSubmissionRoutes(*router, ctx);
+  AddLeaderboardRoutes(*router, ctx);
   return router;
 }
 

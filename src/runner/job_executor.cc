@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "kjudge/core/clock.h"
 #include "kjudge/core/random.h"
 #include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/problem/sol_model.h"
@@ -247,8 +248,15 @@ Result<ProblemFiles> JobExecutor::MaterializeProblem(const problem::ProblemBundl
   return files;
 }
 
-RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundle& bundle, const ProgressSink& progress,
+RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundle& bundle, const ProgressSink& forward,
                                std::stop_token cancel) {
+  // Every event carries the runner's wall clock when it happened (runner_ms): the server stamps
+  // time_ms when a batch of events arrives, which can be up to a second later.
+  const ProgressSink progress = [&forward](const nlohmann::json& event) {
+    nlohmann::json stamped = event;
+    stamped["runner_ms"] = DefaultClock().NowMs();
+    forward(stamped);
+  };
   auto mode = ParseMode(job.mode);
   if (!mode.ok()) return Failure(Verdict::kInternalError, job.mode, mode.error().message);
   const auto& spec = bundle.spec;
@@ -279,9 +287,11 @@ RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundl
     fs::remove_all(job_dir, ec);
     return r;
   }
-  progress({{"event", "compiled"}});
+  // The reference library is built (or found in the cache) before "compiled": all compiling is
+  // inside the compiling..compiled span.
   auto reference = cache_.ReferenceLibrary(*files);
   if (!reference.ok()) return Failure(Verdict::kInternalError, job.mode, reference.error().message);
+  progress({{"event", "compiled"}});
 
   SuperviseJob sj;
   sj.judged_binary = built->binary.string();

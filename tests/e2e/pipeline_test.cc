@@ -97,6 +97,16 @@ TEST(PipelineTest, EverySampleCppSolutionGetsItsDeclaredVerdict) {
       EXPECT_FALSE(run["cases"].empty()) << p.name;
     }
   }
+  // One competitor: one entry per leaderboard, their best passing leaderboard-mode run.
+  testing::TestHttpClient anonymous(server.port());
+  auto board = anonymous.Get("/api/v1/leaderboards/vectoradd/cpu");
+  ASSERT_EQ(board.status, 200) << board.body;
+  auto standings = nlohmann::json::parse(board.body);
+  ASSERT_EQ(standings["entries"].size(), 1u) << board.body;
+  EXPECT_EQ(standings["entries"][0]["user"], "alice");
+  EXPECT_GT(standings["entries"][0]["score_ns"].get<double>(), 0);
+  EXPECT_EQ(anonymous.Get("/api/v1/leaderboards/vectoradd/no-such-gpu").status, 404);
+
   auto stopped = server.Stop();
   EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
 }

@@ -40,11 +40,31 @@ class TestHttpClient {
         req.body() = body;
       }
       req.prepare_payload();
-      stream_->expires_after(deadline);
-      http::write(*stream_, req);
+      // Asynchronous operations under run_for: a server that never answers fails the call at the
+      // deadline instead of hanging the test (synchronous Beast calls ignore stream timeouts).
       http::response_parser<http::string_body> parser;
       parser.body_limit(64 * 1024 * 1024);
-      http::read(*stream_, buffer_, parser);
+      beast::error_code ec;
+      bool done = false;
+      stream_->expires_after(deadline);
+      http::async_write(*stream_, req, [&](beast::error_code wec, std::size_t) {
+        if (wec) {
+          ec = wec;
+          done = true;
+          return;
+        }
+        http::async_read(*stream_, buffer_, parser, [&](beast::error_code rec, std::size_t) {
+          ec = rec;
+          done = true;
+        });
+      });
+      ioc_.restart();
+      ioc_.run_for(deadline + std::chrono::seconds(1));
+      if (!done || ec) {
+        out.error = done ? ec.message() : "no answer before the deadline";
+        stream_.reset();
+        return out;
+      }
       auto res = parser.release();
       out.status = static_cast<int>(res.result_int());
       out.body = res.body();

@@ -51,9 +51,9 @@ struct SupervisorConfig {
   double sol_margin = 0.95;            ///< a time below sol * margin is physically impossible: reject
   /// A reported time may exceed the supervisor's wall observation by this much (clock granularity).
   double wall_slack_ns = 50'000;
-  /// Host backend only: a case's mean reported time must be at least this fraction of the mean
-  /// wall time the supervisor observed, less an allowance for the message round trip and for
-  /// scheduling noise on a loaded machine. GPU backends copy buffers inside the observed interval,
+  /// Host backend only: a case's median reported time must be at least this fraction of the
+  /// fastest wall time the supervisor observed for a call, less an allowance for the message round
+  /// trip and scheduling noise. GPU backends copy buffers inside the observed interval,
   /// so their lower bound is the speed of light instead.
   double cpu_min_wall_fraction = 0.25;
   double ipc_allowance_ns = 1'000'000;
