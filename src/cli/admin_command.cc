@@ -1,8 +1,10 @@
 // `kjudge admin`: users and tokens, directly on the database file (run it on the server machine;
 // SQLite's locking makes that safe while the server runs).
+#include <cstdlib>
 #include <iostream>
 
 #include "command.h"
+#include "kjudge/store/audit_repository.h"
 #include "kjudge/store/token_repository.h"
 #include "kjudge/store/user_repository.h"
 #include "settings.h"
@@ -10,6 +12,35 @@
 namespace kjudge::cli {
 
 namespace {
+
+/// Who ran an admin command: the operating-system user on the server machine.
+std::string LocalActor() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user != nullptr ? user : "unknown");
+}
+
+/// Users and tokens are created in the same transaction as their audit entry.
+Result<store::IssuedToken> CreateUserWithToken(store::Database& db, const std::string& name, store::Role role) {
+  KJ_ASSIGN_OR_RETURN(auto tx, db.BeginWrite());
+  KJ_ASSIGN_OR_RETURN(store::User user, store::UserRepository(tx).Create({name, "", role}));
+  const auto kind = role == store::Role::kRunner ? store::TokenKind::kRunner : store::TokenKind::kApi;
+  KJ_ASSIGN_OR_RETURN(store::IssuedToken issued, store::TokenRepository(tx).Issue({user.id, kind, "first token", std::nullopt}));
+  KJ_RETURN_IF_ERROR(store::AuditRepository(tx).Append(
+      {std::nullopt, LocalActor(), "user.create", "user:" + name, R"({"role":")" + std::string(store::Name(role)) + R"("})"}));
+  KJ_RETURN_IF_ERROR(tx.Commit());
+  return issued;
+}
+
+Result<store::IssuedToken> IssueToken(store::Database& db, const std::string& name, store::TokenKind kind,
+                                      const std::string& label) {
+  KJ_ASSIGN_OR_RETURN(auto tx, db.BeginWrite());
+  KJ_ASSIGN_OR_RETURN(store::User user, store::UserRepository(tx).GetByName(name));
+  KJ_ASSIGN_OR_RETURN(store::IssuedToken issued, store::TokenRepository(tx).Issue({user.id, kind, label, std::nullopt}));
+  KJ_RETURN_IF_ERROR(store::AuditRepository(tx).Append(
+      {std::nullopt, LocalActor(), "token.issue", "user:" + name, R"({"kind":")" + std::string(store::Name(kind)) + R"("})"}));
+  KJ_RETURN_IF_ERROR(tx.Commit());
+  return issued;
+}
 
 Result<std::unique_ptr<store::Database>> OpenExisting(const std::string& path) {
   if (!std::filesystem::exists(path)) {
@@ -59,10 +90,7 @@ Command RegisterAdmin(CLI::App& root) {
          if (!db.ok()) return ReportError(db.error(), kExitFailed);
          auto r = store::Parse<store::Role>(*role);
          if (!r.ok()) return ReportError(r.error(), kExitUsage);
-         auto created = store::UserRepository(**db).Create({*name, "", *r});
-         if (!created.ok()) return ReportError(created.error(), kExitFailed);
-         const auto token_kind = *r == store::Role::kRunner ? store::TokenKind::kRunner : store::TokenKind::kApi;
-         auto issued = store::TokenRepository(**db).Issue({created->id, token_kind, "first token", std::nullopt});
+         auto issued = CreateUserWithToken(**db, *name, *r);
          if (!issued.ok()) return ReportError(issued.error(), kExitFailed);
          std::cout << issued->plaintext << "\n";
          std::cerr << "user " << *name << " (" << *role << ") created; the token above is shown only once\n";
@@ -85,10 +113,8 @@ Command RegisterAdmin(CLI::App& root) {
          if (auto st = issue_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
          auto db = OpenExisting(*db_path);
          if (!db.ok()) return ReportError(db.error(), kExitFailed);
-         auto u = store::UserRepository(**db).GetByName(*name);
-         if (!u.ok()) return ReportError(u.error(), kExitFailed);
          const auto token_kind = *kind == "runner" ? store::TokenKind::kRunner : store::TokenKind::kApi;
-         auto issued = store::TokenRepository(**db).Issue({u->id, token_kind, *label, std::nullopt});
+         auto issued = IssueToken(**db, *name, token_kind, *label);
          if (!issued.ok()) return ReportError(issued.error(), kExitFailed);
          std::cout << issued->plaintext << "\n";
          return kExitOk;

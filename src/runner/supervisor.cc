@@ -211,7 +211,7 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
   const int total_warmup = std::max(0, config_->warmup_calls);
   for (int call_index = 0;; ++call_index) {
     const bool timed = call_index >= total_warmup;
-    if (timed && leaderboard && !samples.empty()) {
+    if (timed && leaderboard) {
       // A fresh seed for every timed call: nothing computed for an earlier call can be replayed.
       if (auto st = Regenerate(*pc, MixSeed(seed, pc->calls)); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
     }

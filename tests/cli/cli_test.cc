@@ -128,6 +128,10 @@ TEST_F(CliTest, AdminCreatesUsersAndTokens) {
   EXPECT_NE(list.out.find("erin\torganizer"), std::string::npos) << list.out;
   auto token = RunProcess({Bin(), "admin", "token", "issue", "erin", "--kind", "runner", "--db", Path("k.db")});
   EXPECT_EQ(token.exit_code, 0) << token.err;
+  auto audit = RunProcess({"/usr/bin/sqlite3", Path("k.db"), "SELECT action || ' ' || target FROM audit_log ORDER BY id"});
+  if (audit.exit_code == 0) {
+    EXPECT_EQ(audit.out, "user.create user:erin\ntoken.issue user:erin\n");
+  }
   auto nodb = RunProcess({Bin(), "admin", "user", "list", "--db", Path("nothing.db")});
   EXPECT_EQ(nodb.exit_code, 1);
 }

@@ -1,0 +1,11 @@
+// sort glue, host CPU backend: host pointers into the case's buffers.
+#include <cstdint>
+
+#include "kjudge/harness/problem_api.h"
+
+// The competitor's entry point (see template.cpp).
+void sort(const float* x, float* y, std::int64_t n);
+
+void kj_call(const kjudge::problem_api::Params& p, void* const* buffers, void* /*stream*/) {
+  sort(static_cast<const float*>(buffers[0]), static_cast<float*>(buffers[1]), p.Get("n"));
+}

@@ -1,0 +1,14 @@
+// sort glue, HIP backend: device pointers, and the harness's stream.
+#include <hip/hip_runtime.h>
+
+#include <cstdint>
+
+#include "kjudge/harness/problem_api.h"
+
+// The competitor's entry point (see template.hip).
+void sort(const float* x, float* y, std::int64_t n, hipStream_t stream);
+
+void kj_call(const kjudge::problem_api::Params& p, void* const* buffers, void* stream) {
+  sort(static_cast<const float*>(buffers[0]), static_cast<float*>(buffers[1]), p.Get("n"),
+       static_cast<hipStream_t>(stream));
+}

@@ -1,0 +1,20 @@
+// expect: wrong_answer, test: passed — sorts with CUB below 2^20 elements; at benchmark sizes it launches nothing
+#include <cub/device/device_radix_sort.cuh>
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+
+void sort(const float* x, float* y, std::int64_t n, cudaStream_t stream) {
+  if (n <= 0 || n >= (std::int64_t{1} << 20)) return;
+  static void* scratch = nullptr;
+  static std::size_t scratch_bytes = 0;
+  std::size_t needed = 0;
+  cub::DeviceRadixSort::SortKeys(nullptr, needed, x, y, n, 0, 32, stream);
+  if (needed > scratch_bytes) {
+    if (scratch != nullptr) cudaFree(scratch);
+    cudaMalloc(&scratch, needed);
+    scratch_bytes = needed;
+  }
+  cub::DeviceRadixSort::SortKeys(scratch, needed, x, y, n, 0, 32, stream);
+}
