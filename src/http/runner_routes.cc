@@ -74,6 +74,7 @@ Response Lease(ServerContext& ctx, const Request& req) {
   }
   const std::int64_t deadline = MonotonicMs() + wait_s * 1000ll;
   for (;;) {
+    const std::uint64_t generation = ctx.queue.Generation();
     auto leased = ctx.queue.Lease(runner, *gpu);
     if (!leased.ok()) return ErrorResponse(req, leased.error());
     if (leased->has_value()) {
@@ -86,7 +87,7 @@ Response Lease(ServerContext& ctx, const Request& req) {
     }
     const std::int64_t left = deadline - MonotonicMs();
     if (left <= 0 || ctx.stopping) return JsonResponse(req, status::ok, R"({"job":null})");
-    ctx.queue.WaitForWork(*gpu, std::min<std::int64_t>(left, 1000));
+    ctx.queue.WaitForWork(generation, std::min<std::int64_t>(left, 1000));
   }
 }
 

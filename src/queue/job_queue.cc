@@ -176,9 +176,13 @@ Result<Job> JobQueue::Cancel(std::int64_t job_id, const std::string& reason) {
   return cancelled;
 }
 
-void JobQueue::WaitForWork(const std::string&, std::int64_t timeout_ms) {
+std::uint64_t JobQueue::Generation() {
+  std::lock_guard lock(mu_);
+  return generation_;
+}
+
+void JobQueue::WaitForWork(std::uint64_t seen, std::int64_t timeout_ms) {
   std::unique_lock lock(mu_);
-  const std::uint64_t seen = generation_;
   cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return generation_ != seen; });
 }
 

@@ -167,20 +167,19 @@ TEST_F(JobQueueTest, CancelledJobIsNotLeasedAndCannotBeCompleted) {
 TEST_F(JobQueueTest, WaitForWorkWakesOnEnqueue) {
   auto alice = MakeUser("alice");
   auto sub = MakeSubmission(alice, problem_, Mode::kTest);
-  std::atomic<bool> woke{false};
-  std::thread waiter([&] {
-    queue_->WaitForWork("cpu", 60'000);
-    woke = true;
-  });
-  // The waiter may not be waiting yet; enqueue bumps the generation it compares against, and
-  // WakeAll after join-deadline guards the test against hanging.
+  // An enqueue after the generation was read is never missed, whether it lands before the wait
+  // starts or during it.
+  const std::uint64_t before = queue_->Generation();
   ASSERT_TRUE(queue_->Enqueue(sub.id, "cpu", {Mode::kTest}).ok());
-  for (int i = 0; i < 200 && !woke; ++i) {
-    queue_->WakeAll();
-    std::this_thread::yield();
-  }
-  waiter.join();
-  EXPECT_TRUE(woke);
+  const auto start = std::chrono::steady_clock::now();
+  queue_->WaitForWork(before, 60'000);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+
+  const std::uint64_t seen = queue_->Generation();
+  std::thread waker([&] { ASSERT_TRUE(queue_->Enqueue(sub.id, "cpu", {Mode::kBenchmark}).ok()); });
+  queue_->WaitForWork(seen, 60'000);
+  waker.join();
+  EXPECT_NE(queue_->Generation(), seen);
 }
 
 }  // namespace

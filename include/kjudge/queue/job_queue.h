@@ -84,8 +84,12 @@ class JobQueue {
   /// how many were touched. Lease() calls it; a server also calls it periodically.
   Result<int> ExpireLeases();
 
-  /// Blocks until a job for `gpu` may be available or `timeout_ms` passes (or Wake()).
-  void WaitForWork(const std::string& gpu, std::int64_t timeout_ms);
+  /// A counter that moves whenever work may have appeared; read it before Lease() and pass it to
+  /// WaitForWork so an enqueue between the two is not missed.
+  std::uint64_t Generation();
+  /// Blocks until the generation differs from `seen` (a job for some GPU may be available),
+  /// or `timeout_ms` passes.
+  void WaitForWork(std::uint64_t seen, std::int64_t timeout_ms);
   /// Wakes every waiter (shutdown).
   void WakeAll();
 
