@@ -42,6 +42,21 @@ Result<nlohmann::json> JobPayload(store::Database& db, const store::Job& job) {
                         {"attempt", job.attempts}};
 }
 
+/// What every /api/runner/jobs/{id}/... call starts with: a runner, the job id, the JSON body.
+struct JobCall {
+  Caller caller;
+  std::int64_t job_id = 0;
+  nlohmann::json body;
+};
+
+Result<JobCall> ParseJobCall(ServerContext& ctx, const Request& req, const PathParams& p) {
+  JobCall call;
+  KJ_ASSIGN_OR_RETURN(call.caller, RequireRole(req, ctx.db, {store::Role::kRunner}));
+  KJ_ASSIGN_OR_RETURN(call.job_id, IdParam(p, "id"));
+  KJ_ASSIGN_OR_RETURN(call.body, JsonBody(req));
+  return call;
+}
+
 /// The job, if `lease_id` (from the body) holds it now.
 Result<store::Job> HeldJob(ServerContext& ctx, std::int64_t job_id, const nlohmann::json& body) {
   KJ_ASSIGN_OR_RETURN(std::string lease_id, StringField(body, "lease_id"));
@@ -92,30 +107,22 @@ Response Lease(ServerContext& ctx, const Request& req) {
 }
 
 Response Heartbeat(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto caller = RequireRole(req, ctx.db, {store::Role::kRunner});
-  if (!caller.ok()) return ErrorResponse(req, caller.error());
-  auto id = IdParam(p, "id");
-  if (!id.ok()) return ErrorResponse(req, id.error());
-  auto body = JsonBody(req);
-  if (!body.ok()) return ErrorResponse(req, body.error());
-  auto lease_id = StringField(*body, "lease_id");
+  auto call = ParseJobCall(ctx, req, p);
+  if (!call.ok()) return ErrorResponse(req, call.error());
+  auto lease_id = StringField(call->body, "lease_id");
   if (!lease_id.ok()) return ErrorResponse(req, lease_id.error());
-  auto job = ctx.queue.Heartbeat(*id, *lease_id);
+  auto job = ctx.queue.Heartbeat(call->job_id, *lease_id);
   if (!job.ok()) return ErrorResponse(req, job.error());
   return JsonResponse(req, status::ok, Dump({{"lease_expires_ms", *job->lease_expires_ms}}));
 }
 
 Response Events(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto caller = RequireRole(req, ctx.db, {store::Role::kRunner});
-  if (!caller.ok()) return ErrorResponse(req, caller.error());
-  auto id = IdParam(p, "id");
-  if (!id.ok()) return ErrorResponse(req, id.error());
-  auto body = JsonBody(req);
-  if (!body.ok()) return ErrorResponse(req, body.error());
-  auto job = HeldJob(ctx, *id, *body);
+  auto call = ParseJobCall(ctx, req, p);
+  if (!call.ok()) return ErrorResponse(req, call.error());
+  auto job = HeldJob(ctx, call->job_id, call->body);
   if (!job.ok()) return ErrorResponse(req, job.error());
-  auto events = body->find("events");
-  if (events == body->end() || !events->is_array() || events->size() > kMaxEventsPerPost) {
+  auto events = call->body.find("events");
+  if (events == call->body.end() || !events->is_array() || events->size() > kMaxEventsPerPost) {
     return ErrorResponse(req, status::bad_request, "invalid_argument",
                          "field 'events' must be an array of at most " + std::to_string(kMaxEventsPerPost) + " objects");
   }
@@ -134,16 +141,12 @@ Response Events(ServerContext& ctx, const Request& req, const PathParams& p) {
 }
 
 Response PostResult(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto caller = RequireRole(req, ctx.db, {store::Role::kRunner});
-  if (!caller.ok()) return ErrorResponse(req, caller.error());
-  auto id = IdParam(p, "id");
-  if (!id.ok()) return ErrorResponse(req, id.error());
-  auto body = JsonBody(req);
-  if (!body.ok()) return ErrorResponse(req, body.error());
-  auto lease_id = StringField(*body, "lease_id");
+  auto call = ParseJobCall(ctx, req, p);
+  if (!call.ok()) return ErrorResponse(req, call.error());
+  auto lease_id = StringField(call->body, "lease_id");
   if (!lease_id.ok()) return ErrorResponse(req, lease_id.error());
-  auto result_json = body->find("result");
-  if (result_json == body->end() || !result_json->is_object()) {
+  auto result_json = call->body.find("result");
+  if (result_json == call->body.end() || !result_json->is_object()) {
     return ErrorResponse(req, status::bad_request, "invalid_argument", "field 'result' must be an object");
   }
   auto result = runner::RunResultFromJson(*result_json);
@@ -158,7 +161,7 @@ Response PostResult(ServerContext& ctx, const Request& req, const PathParams& p)
   c.run_log = result->run_log;
   c.device = result->device;
   c.started_ms = result_json->value("started_ms", std::int64_t{0});
-  auto outcome = ctx.queue.Complete(*id, *lease_id, caller->user.name, c);
+  auto outcome = ctx.queue.Complete(call->job_id, *lease_id, call->caller.user.name, c);
   if (!outcome.ok()) return ErrorResponse(req, outcome.error());
   if (!outcome->repeated) {
     ctx.events.Publish(outcome->job.submission_id,

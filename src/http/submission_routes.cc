@@ -127,17 +127,23 @@ std::string OverallStatus(const std::vector<store::Job>& jobs, const std::vector
   return runs.empty() ? "failed" : std::string(store::Name(runs.back().verdict));
 }
 
-Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto caller = Authenticate(req, ctx.db);
-  if (!caller.ok()) return ErrorResponse(req, caller.error());
-  auto id = IdParam(p, "id");
-  if (!id.ok()) return ErrorResponse(req, id.error());
-  auto sub = store::SubmissionRepository(ctx.db).Get(*id);
-  const bool privileged = caller->user.role == store::Role::kOrganizer || caller->user.role == store::Role::kAdmin;
-  // Someone else's submission is "not found", not "forbidden": ids do not leak who submitted.
-  if (!sub.ok() || (sub->user_id != caller->user.id && !privileged)) {
-    return ErrorResponse(req, status::not_found, "not_found", "no submission " + p.at("id"));
+/// The submission named by the path, if the caller may see it: its owner, organizers, admins.
+/// Someone else's submission is "not found", not "forbidden": ids do not leak who submitted.
+Result<store::Submission> VisibleSubmission(ServerContext& ctx, const Request& req, const PathParams& p) {
+  KJ_ASSIGN_OR_RETURN(Caller caller, Authenticate(req, ctx.db));
+  KJ_ASSIGN_OR_RETURN(std::int64_t id, IdParam(p, "id"));
+  auto sub = store::SubmissionRepository(ctx.db).Get(id);
+  const bool privileged = caller.user.role == store::Role::kOrganizer || caller.user.role == store::Role::kAdmin;
+  if (!sub.ok() || (sub->user_id != caller.user.id && !privileged)) {
+    return MakeError(ErrorCode::kNotFound, "no submission " + p.at("id"));
   }
+  return sub;
+}
+
+Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
+  auto sub = VisibleSubmission(ctx, req, p);
+  if (!sub.ok()) return ErrorResponse(req, sub.error());
+  const std::int64_t* id = &sub->id;
   auto jobs = store::JobRepository(ctx.db).ListBySubmission(*id);
   auto runs = store::RunRepository(ctx.db).ListBySubmission(*id);
   if (!jobs.ok()) return ErrorResponse(req, jobs.error());
@@ -178,15 +184,9 @@ Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
 }
 
 Response Events(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto caller = Authenticate(req, ctx.db);
-  if (!caller.ok()) return ErrorResponse(req, caller.error());
-  auto id = IdParam(p, "id");
-  if (!id.ok()) return ErrorResponse(req, id.error());
-  auto sub = store::SubmissionRepository(ctx.db).Get(*id);
-  const bool privileged = caller->user.role == store::Role::kOrganizer || caller->user.role == store::Role::kAdmin;
-  if (!sub.ok() || (sub->user_id != caller->user.id && !privileged)) {
-    return ErrorResponse(req, status::not_found, "not_found", "no submission " + p.at("id"));
-  }
+  auto sub = VisibleSubmission(ctx, req, p);
+  if (!sub.ok()) return ErrorResponse(req, sub.error());
+  const std::int64_t* id = &sub->id;
   const std::int64_t after = QueryInt(req, "after", 0);
   const std::int64_t wait_ms = std::clamp<std::int64_t>(QueryInt(req, "wait_s", 0), 0, 30) * 1000;
   return JsonResponse(req, status::ok, Dump({{"events", ctx.events.Since(*id, after, ctx.stopping ? 0 : wait_ms)}}));

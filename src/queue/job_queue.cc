@@ -140,8 +140,10 @@ Result<CompleteOutcome> JobQueue::Complete(std::int64_t job_id, const std::strin
                      "job " + std::to_string(job_id) + " is not leased under this lease (it expired or was reassigned)");
   }
   const std::int64_t now = db_.clock().NowMs();
-  store::NewRun run{job_id,        c.verdict,  c.message, c.cases_json, c.score_ns, c.sol_ratio, c.compile_log,
-                    c.run_log,     c.device,   runner,    std::min(c.started_ms > 0 ? c.started_ms : now, now), now};
+  // The lease owner names the runner instance ("user/host-gpu0"); the caller only knows the account.
+  store::NewRun run{job_id,    c.verdict, c.message, c.cases_json, c.score_ns, c.sol_ratio, c.compile_log,
+                    c.run_log, c.device,  job.lease_owner.value_or(runner),
+                    std::min(c.started_ms > 0 ? c.started_ms : now, now), now};
   KJ_ASSIGN_OR_RETURN(store::Run recorded, store::RunRepository(tx).Record(run));
   outcome.run = recorded;
   if (c.verdict == store::Verdict::kInternalError && job.attempts < job.max_attempts) {

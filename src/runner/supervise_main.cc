@@ -89,15 +89,17 @@ class JudgedRun {
     bool clean = true;
     bool killed_by_us = false;
     bool output_limit = false;
+    bool resource_limit = false;  ///< hit the process or memory cap (a fork bomb beside right answers)
   };
-  /// `give_up_now`: the verdict is already decided, do not wait for a clean exit.
-  Ending Finish(bool give_up_now) {
+  /// Waits up to `linger_ms` for the run to end by itself (a clean exit, or a crash being
+  /// reaped so its signal can be reported), then kills what is left.
+  Ending Finish(int linger_ms) {
     Ending e;
     if (sandboxed_) {
       // The harness exits by itself after Shutdown (give it a moment to be reaped); a run that is
       // still going after that is killed.
       auto waiting = std::async(std::launch::async, [this] { return sandboxed_->Wait(); });
-      if (waiting.wait_for(std::chrono::seconds(give_up_now ? 0 : 5)) != std::future_status::ready) {
+      if (waiting.wait_for(std::chrono::milliseconds(linger_ms)) != std::future_status::ready) {
         sandboxed_->Cancel();
         e.killed_by_us = true;
       }
@@ -110,6 +112,7 @@ class JudgedRun {
       e.log = TrimLog(waited->out.data + waited->err.data, 64 * 1024);
       e.wall_timeout = waited->wall_limit_hit;
       e.output_limit = waited->output_limit_hit;
+      e.resource_limit = waited->process_limit_hit || waited->memory_limit_hit;
       e.clean = waited->Succeeded();
       if (!e.clean && !e.killed_by_us) e.description = waited->Describe();
       return e;
@@ -151,12 +154,18 @@ RunResult Judge(const SuperviseJob& job) {
   }
   Supervisor supervisor(**reference, *channel, [](const nlohmann::json& event) { PrintLine({{"event", event}}); });
   RunResult result = supervisor.Run(job.config);
-  auto ending = run->Finish(result.verdict != Verdict::kPassed);
+  // Passed: the harness exits after Shutdown. Crashed (channel closed): the process is on its way
+  // out, wait to learn how it died. Otherwise (hung, wrong answer): nothing to wait for.
+  const int linger_ms = result.verdict == Verdict::kPassed ? 5000 : channel->peer_closed() ? 2000 : 0;
+  auto ending = run->Finish(linger_ms);
   result.run_log = ending.log;
   if (result.verdict == Verdict::kPassed && ending.output_limit) {
     // Flooding the logs is not allowed even when the answers are right.
     result.verdict = Verdict::kRuntimeError;
     result.message = "the judged program printed more than the output limit (1 MiB per stream)";
+  } else if (result.verdict == Verdict::kPassed && ending.resource_limit) {
+    result.verdict = Verdict::kRuntimeError;
+    result.message = "the judged program hit the sandbox's process or memory limit";
   } else if (result.verdict == Verdict::kPassed && !ending.clean) {
     // Every answer checked out but the process did not end cleanly (a crash in a destructor, a
     // limit): the result cannot be trusted whole.

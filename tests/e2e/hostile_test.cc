@@ -549,8 +549,8 @@ TEST(RunnerKilledTest, JobIsRequeuedAndFinishedByAnotherRunnerWithOneResultStore
   EXPECT_EQ(r["jobs"][0].value("status", ""), "done") << r["jobs"][0].dump();
   ASSERT_TRUE(r["runs"].is_array());
   EXPECT_EQ(r["runs"].size(), 1u) << "exactly one result is stored: " << r["runs"].dump();
-  // A run records the runner's user; which runner process judged it shows in the lease events.
-  EXPECT_EQ(LastRun(r).value("runner", ""), "gpu-box") << LastRun(r).dump();
+  // A run records the runner instance that judged it (account/instance), not runner A.
+  EXPECT_EQ(LastRun(r).value("runner", ""), "gpu-box/runner-b") << LastRun(r).dump();
   bool second_lease = false;
   for (const json& e : watch.seen()) {
     if (e.value("event", "") == "leased" && e.value("attempt", 0) == 2 && e.value("runner", "").find("runner-b") != std::string::npos) {
