@@ -23,8 +23,12 @@ ensure_packages() {
   fi
   echo "kjudge: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  # apt fetches as the unprivileged _apt user and needs a world-writable /tmp for that; some
+  # containers mount /tmp 0755, where apt must stay root to verify the index signatures.
+  local apt_opts=()
+  [ "$(stat -c %a /tmp 2>/dev/null)" = 1777 ] || apt_opts=(-o APT::Sandbox::User=root)
+  apt-get "${apt_opts[@]}" update -q >/dev/null
+  apt-get "${apt_opts[@]}" install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # The test suite also compiles every problem's HIP code (compile only: no AMD GPU needed).

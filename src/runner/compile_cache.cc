@@ -139,9 +139,12 @@ Result<JudgedBuild> CompileCache::BuildJudged(const ProblemFiles& problem, const
     if (!out) return MakeError(ErrorCode::kIo, "cannot write " + src.string());
   }
   const fs::path obj = job_dir / "submission.o";
-  const std::vector<fs::path> readable = {include.parent_path(), objects.front().parent_path(), problem.dir};
+  // The submission sees only the harness headers while compiling (not the problem's reference or
+  // glue), and only the cached objects while linking.
+  const std::vector<fs::path> compile_reads = {include.parent_path()};
+  const std::vector<fs::path> link_reads = {objects.front().parent_path()};
   KJ_ASSIGN_OR_RETURN(CommandOutput compiled,
-                      run_(toolchain.CompileCommand(src.string(), obj.string(), {include.string()}), job_dir, readable));
+                      run_(toolchain.CompileCommand(src.string(), obj.string(), {include.string()}), job_dir, compile_reads));
   if (compiled.timed_out) return MakeError(ErrorCode::kInvalidArgument, "compilation took too long and was stopped");
   if (compiled.exit_code != 0) return MakeError(ErrorCode::kInvalidArgument, TrimLog(compiled.output));
   objects.push_back(obj);
@@ -149,7 +152,7 @@ Result<JudgedBuild> CompileCache::BuildJudged(const ProblemFiles& problem, const
   build.binary = job_dir / "judged";
   std::vector<std::string> object_args;
   for (const auto& o : objects) object_args.push_back(o.string());
-  KJ_ASSIGN_OR_RETURN(CommandOutput linked, run_(toolchain.LinkCommand(object_args, build.binary.string()), job_dir, readable));
+  KJ_ASSIGN_OR_RETURN(CommandOutput linked, run_(toolchain.LinkCommand(object_args, build.binary.string()), job_dir, link_reads));
   if (linked.exit_code != 0) return MakeError(ErrorCode::kInvalidArgument, "link failed:\n" + TrimLog(linked.output));
   build.log = TrimLog(compiled.output);
   return build;
