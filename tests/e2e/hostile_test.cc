@@ -51,13 +51,6 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-void RequireSandbox() {
-  auto sandbox = sandbox::SandboxAvailable();
-  if (sandbox.ok()) return;
-  const char* require = std::getenv("KJUDGE_REQUIRE_SANDBOX");
-  if (require != nullptr && std::string(require) == "1") FAIL() << sandbox.error().message;
-  GTEST_SKIP() << sandbox.error().message;
-}
 
 fs::path HostileDir() { return fs::path(KJUDGE_SOURCE_DIR) / "tests" / "e2e" / "hostile"; }
 fs::path VectoraddDir() { return fs::path(KJUDGE_SOURCE_DIR) / "problems" / "vectoradd"; }
@@ -264,7 +257,7 @@ std::vector<std::string> SupervisorsUnder(const std::string& dir) {
 class HostileTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!sandbox::SandboxAvailable().ok()) return;
+    if (!::kjudge::testing::SandboxProblem().empty()) return;
     server_ = new testing::ServerProcess({"--problems", VectoraddDir().string(), "--local-runner", "cpu"});
     if (server_->started()) token_ = server_->AddUser("mallory");
   }
@@ -277,7 +270,7 @@ class HostileTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    RequireSandbox();
+    KJ_REQUIRE_SANDBOX();
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_NE(server_, nullptr);
     ASSERT_TRUE(server_->started()) << server_->error();
@@ -491,7 +484,7 @@ TEST_F(HostileTest, ForgedCallDoneAfterRightAnswersIsRejected) {
 // ---- a runner killed in the middle of a job ----
 
 TEST(RunnerKilledTest, JobIsRequeuedAndFinishedByAnotherRunnerWithOneResultStored) {
-  RequireSandbox();
+  KJ_REQUIRE_SANDBOX();
   if (IsSkipped() || HasFatalFailure()) return;
   testing::ServerProcess server({"--problems", VectoraddDir().string(), "--lease-seconds", "3"});
   ASSERT_TRUE(server.started()) << server.error();

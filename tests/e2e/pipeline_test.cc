@@ -26,13 +26,6 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-void RequireSandbox() {
-  auto sandbox = sandbox::SandboxAvailable();
-  if (sandbox.ok()) return;
-  const char* require = std::getenv("KJUDGE_REQUIRE_SANDBOX");
-  if (require != nullptr && std::string(require) == "1") FAIL() << sandbox.error().message;
-  GTEST_SKIP() << sandbox.error().message;
-}
 
 struct Pending {
   std::string name;      ///< problem/solutions/kind/file
@@ -58,7 +51,7 @@ nlohmann::json WaitForVerdict(testing::TestHttpClient& client, std::int64_t id, 
 }
 
 TEST(PipelineTest, EverySampleCppSolutionGetsItsDeclaredVerdict) {
-  RequireSandbox();
+  KJ_REQUIRE_SANDBOX();
   testing::ServerProcess server({"--problems", std::string(KJUDGE_SOURCE_DIR) + "/problems", "--local-runner", "cpu",
                                  "--local-runner", "cpu"});
   ASSERT_TRUE(server.started()) << server.error();
@@ -112,7 +105,7 @@ TEST(PipelineTest, EverySampleCppSolutionGetsItsDeclaredVerdict) {
 }
 
 TEST(PipelineTest, CompileErrorComesBackWithTheCompilerLog) {
-  RequireSandbox();
+  KJ_REQUIRE_SANDBOX();
   testing::ServerProcess server({"--problems", std::string(KJUDGE_SOURCE_DIR) + "/problems/vectoradd", "--local-runner", "cpu"});
   ASSERT_TRUE(server.started()) << server.error();
   auto client = testing::AuthedClient(server.port(), server.AddUser("bob"));
