@@ -92,7 +92,8 @@ int Serve(const ServeFlags& f) {
   BlockStopSignals();
   queue::JobQueue queue(**db, queue::QueueOptions{f.lease_seconds * 1000ll});
   http::EventHub events;
-  http::ServerContext ctx{**db, queue, events, {f.max_submission_bytes, 30}};
+  http::ServerContext ctx{**db, queue, events, {30}};
+  ctx.intake_rules.max_source_bytes = f.max_submission_bytes;
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;

@@ -11,6 +11,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kFailedPrecondition: return "failed_precondition";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kCorruption: return "corruption";
     case ErrorCode::kIo: return "io_error";
     case ErrorCode::kUnavailable: return "unavailable";

@@ -53,6 +53,7 @@ beast_http::status StatusFor(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return beast_http::status::unauthorized;
     case ErrorCode::kFailedPrecondition: return beast_http::status::conflict;
     case ErrorCode::kResourceExhausted: return beast_http::status::payload_too_large;
+    case ErrorCode::kRateLimited: return beast_http::status::too_many_requests;
     case ErrorCode::kUnavailable: return beast_http::status::service_unavailable;
     case ErrorCode::kCorruption:
     case ErrorCode::kIo:
@@ -78,22 +79,71 @@ Response ErrorResponse(const Request& req, beast_http::status status, std::strin
 }
 
 Response ErrorResponse(const Request& req, const Error& error) {
-  return ErrorResponse(req, StatusFor(error.code), ErrorCodeName(error.code), error.message);
+  if (error.retry_after_s <= 0) return ErrorResponse(req, StatusFor(error.code), ErrorCodeName(error.code), error.message);
+  nlohmann::json body = {{"error", ErrorCodeName(error.code)}, {"message", error.message}, {"retry_after_s", error.retry_after_s}};
+  Response res = JsonResponse(req, StatusFor(error.code), body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  res.set(beast_http::field::retry_after, std::to_string(error.retry_after_s));
+  return res;
 }
 
 void Router::Add(beast_http::verb method, std::string pattern, Handler handler, RouteKind kind) {
   std::vector<std::string> segments;
   for (auto s : SplitPath(pattern)) segments.emplace_back(s);
-  routes_.push_back(Route{method, std::move(segments), std::move(handler), kind});
+  routes_.push_back(Route{method, std::move(segments), std::move(handler), nullptr, kind});
 }
 
-bool Router::IsBlocking(const Request& req) const {
+void Router::AddStream(beast_http::verb method, std::string pattern, StreamHandler handler) {
+  std::vector<std::string> segments;
+  for (auto s : SplitPath(pattern)) segments.emplace_back(s);
+  routes_.push_back(Route{method, std::move(segments), nullptr, std::move(handler), RouteKind::kStream});
+}
+
+RouteKind Router::KindOf(const Request& req) const {
   const auto parts = SplitPath(TargetPath(req.target()));
   for (const auto& route : routes_) {
     PathParams ignored;
-    if (route.method == req.method() && Match(route.segments, parts, &ignored)) return route.kind == RouteKind::kBlocking;
+    if (route.method == req.method() && Match(route.segments, parts, &ignored)) return route.kind;
   }
-  return false;
+  return RouteKind::kQuick;
+}
+
+void Router::DispatchStream(const Request& req, StreamWriter& out) const {
+  const auto parts = SplitPath(TargetPath(req.target()));
+  for (const auto& route : routes_) {
+    PathParams params;
+    if (route.kind != RouteKind::kStream || route.method != req.method() || !Match(route.segments, parts, &params)) {
+      continue;
+    }
+    // Tracks whether the head went out, so a late exception does not try to answer twice.
+    struct Tracking final : StreamWriter {
+      StreamWriter& inner;
+      bool started = false;
+      explicit Tracking(StreamWriter& w) : inner(w) {}
+      void Respond(Response r) override {
+        started = true;
+        inner.Respond(std::move(r));
+      }
+      bool Begin(Response head) override {
+        started = true;
+        return inner.Begin(std::move(head));
+      }
+      bool Write(std::string_view data) override { return inner.Write(data); }
+      bool Stopping() const override { return inner.Stopping(); }
+    } tracking(out);
+    try {
+      route.stream_handler(req, params, tracking);
+      if (!tracking.started) {
+        out.Respond(ErrorResponse(req, beast_http::status::internal_server_error, "internal", "the stream produced nothing"));
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("stream handler for {} {} threw: {}", std::string(req.method_string()), std::string(req.target()), e.what());
+      if (!tracking.started) {
+        out.Respond(ErrorResponse(req, beast_http::status::internal_server_error, "internal", "internal server error"));
+      }
+    }
+    return;
+  }
+  out.Respond(Dispatch(req));
 }
 
 Response Router::Dispatch(const Request& req) const {
@@ -102,6 +152,10 @@ Response Router::Dispatch(const Request& req) const {
   for (const auto& route : routes_) {
     PathParams params;
     if (!Match(route.segments, parts, &params)) continue;
+    if (route.kind == RouteKind::kStream && route.method == req.method()) {
+      // Reached only when called directly (the server sends stream routes to DispatchStream).
+      return ErrorResponse(req, beast_http::status::not_acceptable, "not_acceptable", "this route only streams");
+    }
     const bool method_ok = route.method == req.method() ||
                            (req.method() == beast_http::verb::head && route.method == beast_http::verb::get);
     if (!method_ok) {

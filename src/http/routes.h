@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kjudge/http/server_app.h"
+#include "kjudge/store/submission_repository.h"
 
 namespace kjudge::http {
 
@@ -18,6 +19,10 @@ Result<std::string> StringField(const nlohmann::json& body, const char* name);
 /// A path parameter as a positive integer id; kInvalidArgument (kNotFound would leak nothing
 /// either, but a malformed id is the client's mistake).
 Result<std::int64_t> IdParam(const PathParams& params, const char* name);
+
+/// The submission named by path parameter "id", if the caller (bearer token) may see it: its
+/// owner, organizers, admins. Someone else's submission is kNotFound, so ids do not leak owners.
+Result<store::Submission> VisibleSubmission(ServerContext& ctx, const Request& req, const PathParams& p);
 
 /// Serializes with invalid UTF-8 replaced rather than throwing (sources and logs are user bytes).
 std::string Dump(const nlohmann::json& j);

@@ -49,7 +49,7 @@ std::int64_t QueryInt(const Request& req, std::string_view name, std::int64_t fa
 Response Create(ServerContext& ctx, const Request& req) {
   auto caller = RequireRole(req, ctx.db, {store::Role::kCompetitor, store::Role::kOrganizer});
   if (!caller.ok()) return ErrorResponse(req, caller.error());
-  if (req.body().size() > ctx.limits.max_source_bytes + 64 * 1024) {
+  if (req.body().size() > ctx.intake_rules.max_source_bytes + 64 * 1024) {
     return ErrorResponse(req, status::payload_too_large, "payload_too_large", "the submission is too large");
   }
   auto body = JsonBody(req);
@@ -61,9 +61,9 @@ Response Create(ServerContext& ctx, const Request& req) {
   for (const auto* r : {&problem_name, &gpu, &file_name, &source}) {
     if (!r->ok()) return ErrorResponse(req, r->error());
   }
-  if (source->size() > ctx.limits.max_source_bytes) {
+  if (source->size() > ctx.intake_rules.max_source_bytes) {
     return ErrorResponse(req, status::payload_too_large, "payload_too_large",
-                         "the source is larger than " + std::to_string(ctx.limits.max_source_bytes) + " bytes");
+                         "the source is larger than " + std::to_string(ctx.intake_rules.max_source_bytes) + " bytes");
   }
   auto mode = store::Parse<store::Mode>(body->value("mode", std::string("test")));
   if (!mode.ok()) return ErrorResponse(req, mode.error());
@@ -127,19 +127,6 @@ std::string OverallStatus(const std::vector<store::Job>& jobs, const std::vector
   return runs.empty() ? "failed" : std::string(store::Name(runs.back().verdict));
 }
 
-/// The submission named by the path, if the caller may see it: its owner, organizers, admins.
-/// Someone else's submission is "not found", not "forbidden": ids do not leak who submitted.
-Result<store::Submission> VisibleSubmission(ServerContext& ctx, const Request& req, const PathParams& p) {
-  KJ_ASSIGN_OR_RETURN(Caller caller, Authenticate(req, ctx.db));
-  KJ_ASSIGN_OR_RETURN(std::int64_t id, IdParam(p, "id"));
-  auto sub = store::SubmissionRepository(ctx.db).Get(id);
-  const bool privileged = caller.user.role == store::Role::kOrganizer || caller.user.role == store::Role::kAdmin;
-  if (!sub.ok() || (sub->user_id != caller.user.id && !privileged)) {
-    return MakeError(ErrorCode::kNotFound, "no submission " + p.at("id"));
-  }
-  return sub;
-}
-
 Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
   auto sub = VisibleSubmission(ctx, req, p);
   if (!sub.ok()) return ErrorResponse(req, sub.error());
@@ -193,6 +180,19 @@ Response Events(ServerContext& ctx, const Request& req, const PathParams& p) {
 }
 
 }  // namespace
+
+/// The submission named by the path, if the caller may see it: its owner, organizers, admins.
+/// Someone else's submission is "not found", not "forbidden": ids do not leak who submitted.
+Result<store::Submission> VisibleSubmission(ServerContext& ctx, const Request& req, const PathParams& p) {
+  KJ_ASSIGN_OR_RETURN(Caller caller, Authenticate(req, ctx.db));
+  KJ_ASSIGN_OR_RETURN(std::int64_t id, IdParam(p, "id"));
+  auto sub = store::SubmissionRepository(ctx.db).Get(id);
+  const bool privileged = caller.user.role == store::Role::kOrganizer || caller.user.role == store::Role::kAdmin;
+  if (!sub.ok() || (sub->user_id != caller.user.id && !privileged)) {
+    return MakeError(ErrorCode::kNotFound, "no submission " + p.at("id"));
+  }
+  return sub;
+}
 
 void AddSubmissionRoutes(Router& router, ServerContext& ctx) {
   router.Add(verb::post, "/api/v1/submissions", [&ctx](const Request& req, const PathParams&) { return Create(ctx, req); });

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +22,8 @@ enum class ErrorCode {
   kPermissionDenied,   ///< authenticated, but not allowed
   kUnauthenticated,    ///< no or bad credentials
   kFailedPrecondition, ///< the system is not in a state that allows this (stale lease, newer database)
-  kResourceExhausted,  ///< a limit was hit (size, rate, attempts)
+  kResourceExhausted,  ///< a size limit was hit (body, source, output)
+  kRateLimited,        ///< too many requests for now; Error::retry_after_s says when to try again
   kCorruption,         ///< stored data is not what it should be (checksum mismatch)
   kIo,                 ///< the operating system refused (open, write, socket)
   kUnavailable,        ///< try again later (busy database, server shutting down)
@@ -35,6 +37,8 @@ std::string_view ErrorCodeName(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  /// For kRateLimited and kUnavailable: seconds until a retry can succeed (0: unknown).
+  std::int64_t retry_after_s = 0;
 
   /// "invalid_argument: message"
   std::string ToString() const;

@@ -27,6 +27,26 @@ using PathParams = std::map<std::string, std::string, std::less<>>;
 
 using Handler = std::function<Response(const Request&, const PathParams&)>;
 
+/// The server side of a streamed response (Server-Sent Events, long downloads). A stream handler
+/// either answers once with Respond (errors, redirects) or calls Begin and then Write repeatedly.
+/// Calls block until the bytes are written or the write times out.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  /// A complete response instead of a stream (e.g. a JSON error). Ends the exchange.
+  virtual void Respond(Response response) = 0;
+  /// Sends the status line and headers of `head` (its body is ignored); the body follows through
+  /// Write and ends when the handler returns. False when the client is already gone.
+  virtual bool Begin(Response head) = 0;
+  /// Sends one piece of the body. False once the client has gone away or a write timed out:
+  /// the handler should return then.
+  virtual bool Write(std::string_view data) = 0;
+  /// True once the server is shutting down: long streams should finish promptly.
+  virtual bool Stopping() const = 0;
+};
+
+using StreamHandler = std::function<void(const Request&, const PathParams&, StreamWriter&)>;
+
 /// A JSON error body {"error": code, "message": message} with the status that fits the code.
 Response ErrorResponse(const Request& req, beast_http::status status, std::string_view code, std::string_view message);
 /// The same, for an Error value; the status comes from its ErrorCode.
@@ -40,8 +60,9 @@ beast_http::status StatusFor(ErrorCode code);
 /// How a route's handler runs.
 enum class RouteKind {
   kQuick,     ///< short work: runs on the server's I/O threads
-  kBlocking,  ///< may wait (long-poll, streams): runs on the server's blocking pool so it never
+  kBlocking,  ///< may wait (long-poll): runs on the server's blocking pool so it never
               ///< holds an I/O thread
+  kStream,    ///< a StreamHandler, run on the blocking pool, writing its body as it goes
 };
 
 class Router {
@@ -49,18 +70,28 @@ class Router {
   /// `pattern` is a path like "/api/v1/problems/{name}"; `{x}` matches one non-empty segment.
   void Add(beast_http::verb method, std::string pattern, Handler handler, RouteKind kind = RouteKind::kQuick);
 
+  /// A streamed route (RouteKind::kStream).
+  void AddStream(beast_http::verb method, std::string pattern, StreamHandler handler);
+
+  /// How the route `req` goes to runs (kQuick for unknown routes: their 404/405 is quick).
+  RouteKind KindOf(const Request& req) const;
   /// Whether the route `req` goes to was added as kBlocking.
-  bool IsBlocking(const Request& req) const;
+  bool IsBlocking(const Request& req) const { return KindOf(req) == RouteKind::kBlocking; }
 
   /// Finds the route and runs it. Unknown path -> 404, known path with another method -> 405
   /// (with Allow), a handler that throws -> 500 with no internals leaked.
   Response Dispatch(const Request& req) const;
+
+  /// Runs a kStream route; any other route's response (including 404/405) goes to out.Respond.
+  /// A handler that throws before Begin gets a 500 response; after Begin the stream just ends.
+  void DispatchStream(const Request& req, StreamWriter& out) const;
 
  private:
   struct Route {
     beast_http::verb method;
     std::vector<std::string> segments;
     Handler handler;
+    StreamHandler stream_handler;
     RouteKind kind;
   };
   std::vector<Route> routes_;

@@ -11,13 +11,13 @@
 
 #include "kjudge/http/event_hub.h"
 #include "kjudge/http/router.h"
+#include "kjudge/http/submission_intake.h"
 #include "kjudge/queue/job_queue.h"
 #include "kjudge/store/database.h"
 
 namespace kjudge::http {
 
 struct AppLimits {
-  std::uint64_t max_source_bytes = 1024 * 1024;  ///< a submission's source (issue 5: default 1 MiB)
   int max_lease_wait_s = 30;                     ///< longest runner long-poll the server grants
 };
 
@@ -26,6 +26,10 @@ struct ServerContext {
   queue::JobQueue& queue;
   EventHub& events;
   AppLimits limits;
+  /// Rate limits, queue caps and duplicate detection for new submissions (see SubmissionIntake).
+  IntakeRules intake_rules;
+
+  SubmissionIntake Intake() { return SubmissionIntake(db, queue, &events, intake_rules); }
   /// Set at shutdown so long-polls return at once.
   std::atomic<bool> stopping{false};
 };
