@@ -1,6 +1,7 @@
 #include "kjudge/http/submission_intake.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "kjudge/core/sha256.h"
@@ -229,6 +230,59 @@ Result<QueueStatus> StatusOfJob(Connection& c, const store::Job& job, std::int64
 }
 
 }  // namespace
+
+Result<RateRule> ParseRateRule(std::string_view text) {
+  RateRule rule;
+  bool has_max = false;
+  const std::string quoted = "rate limit '" + std::string(text) + "': ";
+  auto number = [&](std::string_view v, std::int64_t* out) {
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
+    return ec == std::errc() && *out >= 0 ? static_cast<std::size_t>(ptr - v.data()) : std::string_view::npos;
+  };
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view pair = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) return MakeError(ErrorCode::kInvalidArgument, quoted + "'" + std::string(pair) + "' is not key=value");
+    const std::string_view key = pair.substr(0, eq);
+    std::string value(pair.substr(eq + 1));
+    if (value == "*") value.clear();
+    if (key == "mode") {
+      if (!value.empty() && !store::Parse<store::Mode>(value).ok()) {
+        return MakeError(ErrorCode::kInvalidArgument, quoted + "mode must be test, benchmark, leaderboard or profile");
+      }
+      rule.mode = value;
+    } else if (key == "gpu") {
+      rule.gpu = value.empty() ? value : CanonicalGpu(value);
+    } else if (key == "problem") {
+      rule.problem = value;
+    } else if (key == "max") {
+      std::int64_t n = 0;
+      if (number(value, &n) != value.size() || value.empty() || n > 1'000'000) {
+        return MakeError(ErrorCode::kInvalidArgument, quoted + "max must be a whole number");
+      }
+      rule.max_jobs = static_cast<int>(n);
+      has_max = true;
+    } else if (key == "per") {
+      std::int64_t n = 0;
+      const std::size_t digits = number(value, &n);
+      if (digits == 0 || digits == std::string_view::npos) {
+        return MakeError(ErrorCode::kInvalidArgument, quoted + "per must be a duration like 90s, 10m, 1h or 1d");
+      }
+      const std::string unit = value.substr(digits);
+      const std::int64_t scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+      if (scale == 0 || n == 0 || n > 366 * 86400) {
+        return MakeError(ErrorCode::kInvalidArgument, quoted + "per must be a duration like 90s, 10m, 1h or 1d");
+      }
+      rule.window_s = n * scale;
+    } else {
+      return MakeError(ErrorCode::kInvalidArgument, quoted + "unknown key '" + std::string(key) + "' (mode, gpu, problem, max, per)");
+    }
+  }
+  if (!has_max) return MakeError(ErrorCode::kInvalidArgument, quoted + "max=N is required");
+  return rule;
+}
 
 SubmissionIntake::SubmissionIntake(store::Database& db, queue::JobQueue& queue, EventHub* events, IntakeRules rules)
     : db_(db), queue_(queue), events_(events), rules_(std::move(rules)) {}

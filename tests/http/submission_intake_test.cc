@@ -289,5 +289,29 @@ TEST_F(IntakeTest, GpuNamesAreMatchedWhateverTheirCase) {
   EXPECT_EQ(accepted->jobs[0].gpu, "cpu");
 }
 
+TEST(RateRuleTest, OperatorsWriteRulesAsKeyValuePairs) {
+  auto rule = ParseRateRule("mode=leaderboard,gpu=h100,max=1,per=1h");
+  ASSERT_TRUE(rule.ok()) << rule.error().message;
+  EXPECT_EQ(rule->mode, "leaderboard");
+  EXPECT_EQ(rule->gpu, "H100_SXM");
+  EXPECT_EQ(rule->problem, "");
+  EXPECT_EQ(rule->max_jobs, 1);
+  EXPECT_EQ(rule->window_s, 3600);
+  auto any = ParseRateRule("mode=*,problem=matmul,max=5,per=90s");
+  ASSERT_TRUE(any.ok());
+  EXPECT_EQ(any->mode, "");
+  EXPECT_EQ(any->window_s, 90);
+  EXPECT_EQ(ParseRateRule("max=3")->window_s, 3600) << "an hour unless said otherwise";
+
+  for (const char* bad : {"", "mode=fast,max=1", "max=-1", "max=x", "max=1,per=0", "max=1,per=5w", "max=1,color=red",
+                          "gpu=H100", "max"}) {
+    auto parsed = ParseRateRule(bad);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    if (!parsed.ok()) {
+      EXPECT_NE(parsed.error().message.find("rate limit '"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kjudge::http

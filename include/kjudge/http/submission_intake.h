@@ -37,6 +37,11 @@ struct RateRule {
   std::int64_t window_s = 3600;
 };
 
+/// Parses an operator's rule: comma-separated key=value pairs, keys mode, gpu, problem (each
+/// optional, "*" = any), max (required), per (window: 3600, 90s, 10m, 1h, 1d; default 1h).
+/// Example: "mode=leaderboard,gpu=H100,max=1,per=1h". kInvalidArgument naming the bad part.
+Result<RateRule> ParseRateRule(std::string_view text);
+
 struct IntakeRules {
   /// Defaults: generous for test mode, tighter for the modes that hold a GPU longer.
   std::vector<RateRule> rate_rules = {
