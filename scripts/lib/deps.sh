@@ -31,11 +31,17 @@ ensure_packages() {
   apt-get "${apt_opts[@]}" install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The test suite also compiles every problem's HIP code (compile only: no AMD GPU needed).
-KJUDGE_TEST_PACKAGES=(hipcc libamdhip64-dev)
+# The test suite also compiles every problem's HIP code (compile only: no AMD GPU needed), and
+# builds and runs the libFuzzer targets (fuzz/) with clang, whose fuzzer and sanitizer runtimes
+# come with libclang-common-15-dev.
+KJUDGE_TEST_PACKAGES=(hipcc libamdhip64-dev clang-15 libclang-common-15-dev)
+
+# scripts/bench.sh also drives HTTP load with wrk.
+KJUDGE_BENCH_PACKAGES=(wrk)
 
 ensure_build_deps() { ensure_packages "${KJUDGE_BUILD_PACKAGES[@]}"; }
 ensure_test_deps() { ensure_packages "${KJUDGE_BUILD_PACKAGES[@]}" "${KJUDGE_TEST_PACKAGES[@]}"; }
+ensure_bench_deps() { ensure_packages "${KJUDGE_BUILD_PACKAGES[@]}" "${KJUDGE_BENCH_PACKAGES[@]}"; }
 
 # The CUDA toolkit is not a Debian package: it lives at /usr/local/cuda on our GPU and build machines.
 cuda_status() {

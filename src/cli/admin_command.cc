@@ -2,8 +2,11 @@
 // SQLite's locking makes that safe while the server runs).
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <vector>
 
 #include "command.h"
+#include "kjudge/core/clock.h"
 #include "kjudge/store/audit_repository.h"
 #include "kjudge/store/token_repository.h"
 #include "kjudge/store/user_repository.h"
@@ -40,6 +43,30 @@ Result<store::IssuedToken> IssueToken(store::Database& db, const std::string& na
       {std::nullopt, LocalActor(), "token.issue", "user:" + name, R"({"kind":")" + std::string(store::Name(kind)) + R"("})"}));
   KJ_RETURN_IF_ERROR(tx.Commit());
   return issued;
+}
+
+/// Invitations (one account each, with `role`), created with their audit entry.
+Result<std::vector<std::string>> IssueInvites(store::Database& db, store::Role role, int count, const std::string& label,
+                                              std::optional<std::int64_t> expires_ms) {
+  KJ_ASSIGN_OR_RETURN(auto tx, db.BeginWrite());
+  std::vector<std::string> codes;
+  for (int i = 0; i < count; ++i) {
+    KJ_ASSIGN_OR_RETURN(store::IssuedToken invite, store::TokenRepository(tx).IssueInvite(role, label, expires_ms));
+    codes.push_back(invite.plaintext);
+  }
+  KJ_RETURN_IF_ERROR(store::AuditRepository(tx).Append(
+      {std::nullopt, LocalActor(), "invite.issue", "invites",
+       R"({"role":")" + std::string(store::Name(role)) + R"(","count":)" + std::to_string(count) + "}"}));
+  KJ_RETURN_IF_ERROR(tx.Commit());
+  return codes;
+}
+
+/// What a competitor needs next to a popcorn-cli id.
+void PrintPopcornHint(const std::string& user, const std::string& cli_id) {
+  std::cerr << "popcorn-cli id for " << user << " (shown only once). On their machine:\n"
+            << "  1. put this line into ~/.popcorn.yaml:   cli_id: " << cli_id << "\n"
+            << "  2. export POPCORN_API_URL=<this server's URL, e.g. https://kjudge.example.org>\n"
+            << "  (docs/popcorn.md has the details)\n";
 }
 
 Result<std::unique_ptr<store::Database>> OpenExisting(const std::string& path) {
@@ -79,8 +106,29 @@ Command RegisterAdmin(CLI::App& root) {
   issue->add_option("name", *name, "user name")->required();
   auto issue_settings = std::make_shared<Settings>(issue, "admin");
   issue_settings->Add("db", db_path.get(), "SQLite database file");
-  issue_settings->Add("kind", kind.get(), "api or runner")->check(CLI::IsMember({"api", "runner"}));
+  issue_settings->Add("kind", kind.get(), "api, runner or popcorn-cli")->check(CLI::IsMember({"api", "runner", "popcorn-cli"}));
   issue_settings->Add("label", label.get(), "what the token is for");
+
+  CLI::App* popcorn = cmd->add_subcommand("popcorn-id", "Issue a popcorn-cli id (cli_id) for a user and print its ~/.popcorn.yaml line (shown once)");
+  popcorn->add_option("name", *name, "user name")->required();
+  auto popcorn_settings = std::make_shared<Settings>(popcorn, "admin");
+  popcorn_settings->Add("db", db_path.get(), "SQLite database file");
+  auto popcorn_label = std::make_shared<std::string>("popcorn-cli");
+  popcorn_settings->Add("label", popcorn_label.get(), "what the id is for (e.g. the competitor's machine)");
+
+  CLI::App* invite = cmd->add_subcommand("invite", "Issue one-time invitations; each creates one account (codes shown once)");
+  auto invite_settings = std::make_shared<Settings>(invite, "admin");
+  auto invite_role = std::make_shared<std::string>("competitor");
+  auto invite_count = std::make_shared<int>(1);
+  auto invite_hours = std::make_shared<int>(0);
+  auto invite_label = std::make_shared<std::string>("invite");
+  invite_settings->Add("db", db_path.get(), "SQLite database file");
+  invite_settings->Add("role", invite_role.get(), "the role the new account gets: competitor or organizer")
+      ->check(CLI::IsMember({"competitor", "organizer"}));
+  invite_settings->Add("count", invite_count.get(), "how many invitations")->check(CLI::Range(1, 10000));
+  invite_settings->Add("expires-hours", invite_hours.get(), "hours until unused invitations expire (0: never)")
+      ->check(CLI::Range(0, 24 * 365));
+  invite_settings->Add("label", invite_label.get(), "what the invitations are for (shown in audits)");
 
   std::vector<Command> user_subs = {
       {add,
@@ -113,15 +161,45 @@ Command RegisterAdmin(CLI::App& root) {
          if (auto st = issue_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
          auto db = OpenExisting(*db_path);
          if (!db.ok()) return ReportError(db.error(), kExitFailed);
-         const auto token_kind = *kind == "runner" ? store::TokenKind::kRunner : store::TokenKind::kApi;
+         const auto token_kind = *kind == "runner"        ? store::TokenKind::kRunner
+                                 : *kind == "popcorn-cli" ? store::TokenKind::kPopcornCli
+                                                          : store::TokenKind::kApi;
          auto issued = IssueToken(**db, *name, token_kind, *label);
          if (!issued.ok()) return ReportError(issued.error(), kExitFailed);
          std::cout << issued->plaintext << "\n";
+         if (token_kind == store::TokenKind::kPopcornCli) PrintPopcornHint(*name, issued->plaintext);
          return kExitOk;
        }},
   };
+  const Command popcorn_cmd{popcorn, [=] {
+                              if (auto st = popcorn_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+                              auto db = OpenExisting(*db_path);
+                              if (!db.ok()) return ReportError(db.error(), kExitFailed);
+                              auto issued = IssueToken(**db, *name, store::TokenKind::kPopcornCli, *popcorn_label);
+                              if (!issued.ok()) return ReportError(issued.error(), kExitFailed);
+                              std::cout << "cli_id: " << issued->plaintext << "\n";
+                              PrintPopcornHint(*name, issued->plaintext);
+                              return kExitOk;
+                            }};
+  const Command invite_cmd{invite, [=] {
+                             if (auto st = invite_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+                             auto db = OpenExisting(*db_path);
+                             if (!db.ok()) return ReportError(db.error(), kExitFailed);
+                             auto granted = store::Parse<store::Role>(*invite_role);
+                             if (!granted.ok()) return ReportError(granted.error(), kExitUsage);
+                             std::optional<std::int64_t> expires;
+                             if (*invite_hours > 0) expires = DefaultClock().NowMs() + *invite_hours * 3600 * 1000ll;
+                             auto codes = IssueInvites(**db, *granted, *invite_count, *invite_label, expires);
+                             if (!codes.ok()) return ReportError(codes.error(), kExitFailed);
+                             for (const auto& c : *codes) std::cout << c << "\n";
+                             std::cerr << "each code above makes one " << *invite_role << " account and is shown only once; "
+                                       << "redeem with `popcorn join NAME:CODE` (popcorn-cli) or POST /api/v1/register\n";
+                             return kExitOk;
+                           }};
   std::vector<Command> subs = {{user, [user_subs] { return RunChosen(user_subs); }},
-                               {token, [token_subs] { return RunChosen(token_subs); }}};
+                               {token, [token_subs] { return RunChosen(token_subs); }},
+                               popcorn_cmd,
+                               invite_cmd};
   return {cmd, [subs] { return RunChosen(subs); }};
 }
 

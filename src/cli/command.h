@@ -26,6 +26,9 @@ Command RegisterAdmin(CLI::App& root);
 Command RegisterVersion(CLI::App& root);
 Command RegisterSupervise(CLI::App& root);
 Command RegisterLeaderboard(CLI::App& root);
+Command RegisterSubmissions(CLI::App& root);
+Command RegisterTemplate(CLI::App& root);
+Command RegisterCancel(CLI::App& root);
 
 /// Runs whichever of `commands` the command line chose; kExitUsage if none was.
 int RunChosen(const std::vector<Command>& commands);

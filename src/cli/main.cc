@@ -1,4 +1,5 @@
-// kjudge: one binary, subcommands like git (serve, runner, submit, problems, admin, version).
+// kjudge: one binary, subcommands like git (serve, runner, submit, submissions, cancel, template,
+// problems, leaderboard, admin, version).
 // Exit codes: 0 success, 1 the requested thing failed, 2 usage or configuration error.
 #include <iostream>
 #include <string>
@@ -23,9 +24,10 @@ int Main(int argc, char** argv) {
   CLI::App app{"kjudge: GPU kernel competition server and judging daemon"};
   app.name("kjudge");
   app.require_subcommand(1);
-  const std::vector<Command> commands = {RegisterServe(app),    RegisterRunner(app), RegisterSubmit(app),
-                                         RegisterProblems(app), RegisterAdmin(app),  RegisterVersion(app),
-                                         RegisterSupervise(app),   RegisterLeaderboard(app)};
+  const std::vector<Command> commands = {RegisterServe(app),       RegisterRunner(app),      RegisterSubmit(app),
+                                         RegisterSubmissions(app), RegisterCancel(app),      RegisterTemplate(app),
+                                         RegisterProblems(app),    RegisterLeaderboard(app), RegisterAdmin(app),
+                                         RegisterVersion(app),     RegisterSupervise(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -33,6 +33,11 @@ struct ServeFlags {
   std::string cache_dir = "var/cache";
   bool dry_run = false;
   int lease_seconds = 60;
+  std::string tls_cert;  ///< PEM certificate (chain); with tls_key, the server speaks HTTPS only
+  std::string tls_key;
+  std::vector<std::string> rate_limits;  ///< ParseRateRule syntax; replaces the defaults when given
+  int max_queued_jobs = http::IntakeRules{}.max_queued_jobs_per_user;
+  std::int64_t duplicate_window_s = http::IntakeRules{}.duplicate_window_s;
 };
 
 /// "cpu" -> (cpu, none); "cuda:1" / "H100:1" -> (GPU type, device 1).
@@ -66,6 +71,12 @@ Result<std::string> LocalRunnerToken(store::Database& db) {
 int Serve(const ServeFlags& f) {
   auto listen = http::ParseListenAddress(f.listen);
   if (!listen.ok()) return ReportError(listen.error(), kExitUsage);
+  std::vector<http::RateRule> rate_rules;
+  for (const auto& text : f.rate_limits) {
+    auto rule = http::ParseRateRule(text);
+    if (!rule.ok()) return ReportError(rule.error(), kExitUsage);
+    rate_rules.push_back(*rule);
+  }
   std::vector<std::pair<std::string, std::optional<int>>> runners;
   for (const auto& spec : f.local_runners) {
     auto parsed = ParseLocalRunner(spec);
@@ -92,17 +103,23 @@ int Serve(const ServeFlags& f) {
   BlockStopSignals();
   queue::JobQueue queue(**db, queue::QueueOptions{f.lease_seconds * 1000ll});
   http::EventHub events;
-  http::ServerContext ctx{**db, queue, events, {30}};
+  http::ServerContext ctx(**db, queue, events);
   ctx.intake_rules.max_source_bytes = f.max_submission_bytes;
+  ctx.intake_rules.max_queued_jobs_per_user = f.max_queued_jobs;
+  ctx.intake_rules.duplicate_window_s = f.duplicate_window_s;
+  if (!rate_rules.empty()) ctx.intake_rules.rate_rules = rate_rules;
   http::ServerOptions options;
   options.host = listen->first;
   options.port = listen->second;
   options.threads = f.threads;
+  options.tls_cert_file = f.tls_cert;
+  options.tls_key_file = f.tls_key;
   // JSON-escaped sources can be up to six times their size; the route checks the exact limit.
   options.body_limit_bytes = f.max_submission_bytes * 6 + 64 * 1024;
   http::HttpServer server(options, http::BuildRouter(ctx));
   if (auto st = server.Start(); !st.ok()) return ReportError(st.error(), kExitFailed);
-  const std::string url = "http://" + (listen->first == "0.0.0.0" ? std::string("127.0.0.1") : listen->first) + ":" +
+  const std::string url = std::string(server.tls() ? "https://" : "http://") +
+                          (listen->first == "0.0.0.0" ? std::string("127.0.0.1") : listen->first) + ":" +
                           std::to_string(server.port());
   std::cout << "kjudge serving on " << url << std::endl;
 
@@ -166,6 +183,15 @@ Command RegisterServe(CLI::App& root) {
   settings->Add("cache-dir", &flags->cache_dir, "compile cache of the local runners");
   settings->Add("lease-seconds", &flags->lease_seconds, "how long a runner's lease lives without a heartbeat")
       ->check(CLI::Range(2, 3600));
+  settings->Add("rate-limit", &flags->rate_limits,
+                "per-user limit, e.g. mode=leaderboard,gpu=H100,max=1,per=1h (repeatable; replaces the defaults)");
+  settings->Add("max-queued-jobs", &flags->max_queued_jobs, "jobs one competitor may have waiting or running")
+      ->check(CLI::Range(1, 100000));
+  settings->Add("duplicate-window-s", &flags->duplicate_window_s,
+                "an identical resubmission within this many seconds returns the earlier one (0: off)")
+      ->check(CLI::Range(0ll, 366ll * 86400));
+  settings->Add("tls-cert", &flags->tls_cert, "PEM certificate chain: serve HTTPS only (needs --tls-key)");
+  settings->Add("tls-key", &flags->tls_key, "PEM private key of --tls-cert (unencrypted)");
   settings->AddFlag("dry-run", &flags->dry_run, "open the database, load problems, print the settings and exit");
   return {cmd, [flags, settings] {
             if (auto st = settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "kjudge/core/config_file.h"
 #include "kjudge/core/logging.h"
@@ -16,7 +19,9 @@ std::string Settings::EnvName(const std::string& option_name) {
 }
 
 Settings::Settings(CLI::App* command, std::string section) : command_(command), section_(std::move(section)) {
-  command_->add_option("--config", config_path_, "YAML config file (lowest precedence, below flags and KJUDGE_* env)")
+  command_->add_option("--config", config_path_,
+                       "YAML config file, below flags and KJUDGE_* env (default: $XDG_CONFIG_HOME/kjudge/config.yaml or "
+                       "~/.config/kjudge/config.yaml, if there is one)")
       ->envname("KJUDGE_CONFIG");
   Add("log-level", &log_level_, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -28,21 +33,67 @@ CLI::Option* Settings::AddFlag(const std::string& name, bool* target, const std:
   return opt;
 }
 
+bool Settings::FromCommandLine(const std::string& name) const {
+  for (const auto& [n, opt] : options_) {
+    if (n != name) continue;
+    // CLI11 records options in the order the command line gave them; environment values are
+    // added afterwards without being recorded, and config values after that by Resolve.
+    const auto& order = command_->parse_order();
+    return std::find(order.begin(), order.end(), opt) != order.end();
+  }
+  return false;
+}
+
+std::string Settings::DefaultConfigPath(const char* xdg_config_home, const char* home) {
+  // The XDG base directory spec: a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  if (xdg_config_home != nullptr && xdg_config_home[0] == '/') return std::string(xdg_config_home) + "/kjudge/config.yaml";
+  if (home != nullptr && home[0] != '\0') return std::string(home) + "/.config/kjudge/config.yaml";
+  return "";
+}
+
+namespace {
+
+/// The long option names of `app`, and of every subcommand below it when `recursive`.
+void CollectOptionNames(const CLI::App* app, bool recursive, std::set<std::string>* names) {
+  for (const CLI::Option* opt : app->get_options()) {
+    for (const auto& name : opt->get_lnames()) names->insert(NormalizeConfigKey(name));
+  }
+  if (!recursive) return;
+  for (const CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
+    CollectOptionNames(sub, true, names);
+  }
+}
+
+}  // namespace
+
 Status Settings::Resolve() {
-  if (!config_path_.empty()) {
-    KJ_ASSIGN_OR_RETURN(ConfigFile config, ConfigFile::Load(config_path_));
-    std::vector<std::string> known;
-    for (const auto& [name, _] : options_) known.push_back(name);
-    // Keys of other subcommands' sections are fine; unknown keys of ours (or at the top level
-    // that no subcommand knows) would be silently ignored settings, so they are errors.
-    auto unknown = config.UnknownKeys({{section_, known}});
+  std::string path = config_path_;
+  if (path.empty()) {
+    path = DefaultConfigPath(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"));
+    std::error_code ec;
+    if (!path.empty() && !std::filesystem::exists(path, ec)) path.clear();
+  }
+  if (!path.empty()) {
+    KJ_ASSIGN_OR_RETURN(ConfigFile config, ConfigFile::Load(path));
+    // Keys of our section must be ours (or, for `problems list` and `problems validate`, a
+    // sibling's: they share the section); top-level keys apply to every subcommand, so they must
+    // be some subcommand's. Other sections belong to other subcommands. Anything else would be a
+    // silently ignored setting, so it is an error.
+    const CLI::App* root = command_;
+    while (root->get_parent() != nullptr) root = root->get_parent();
+    std::set<std::string> ours, everyone;
+    const CLI::App* parent = command_->get_parent();
+    CollectOptionNames(parent != nullptr && parent != root ? parent : command_, parent != nullptr && parent != root, &ours);
+    CollectOptionNames(root, true, &everyone);
+    auto unknown = config.UnknownKeys({{section_, std::vector<std::string>(ours.begin(), ours.end())}});
     unknown.erase(std::remove_if(unknown.begin(), unknown.end(),
                                  [&](const std::string& k) {
-                                   return k.find('.') != std::string::npos && k.rfind(section_ + ".", 0) != 0;
+                                   if (k.find('.') != std::string::npos) return k.rfind(section_ + ".", 0) != 0;
+                                   return everyone.count(k) > 0;
                                  }),
                   unknown.end());
     if (!unknown.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument, config_path_ + ": unknown setting '" + unknown.front() +
+      return MakeError(ErrorCode::kInvalidArgument, path + ": unknown setting '" + unknown.front() +
                                                         "' for 'kjudge " + section_ + "'");
     }
     for (auto& [name, opt] : options_) {
@@ -53,7 +104,7 @@ Status Settings::Resolve() {
         for (const auto& v : *values) opt->add_result(v);
         opt->run_callback();
       } catch (const CLI::Error& e) {
-        return MakeError(ErrorCode::kInvalidArgument, config_path_ + ": setting '" + name + "': " + e.what());
+        return MakeError(ErrorCode::kInvalidArgument, path + ": setting '" + name + "': " + e.what());
       }
     }
   }

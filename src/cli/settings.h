@@ -1,7 +1,10 @@
 // Settings: a subcommand's options, each resolved from three layers in order of precedence:
 // the command-line flag, then the KJUDGE_<NAME> environment variable, then the YAML config file
-// given by --config (section named after the subcommand, then top level). CLI11 handles the first
-// two; ApplyConfigFile fills what neither set, through the same option so its validators run.
+// (section named after the subcommand, then top level). The file is the one --config (or
+// KJUDGE_CONFIG) names, which must exist; without either, the user's default file,
+// $XDG_CONFIG_HOME/kjudge/config.yaml or ~/.config/kjudge/config.yaml, if there is one. CLI11
+// handles the first two layers; Resolve fills what neither set, through the same option so its
+// validators run.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -31,9 +34,18 @@ class Settings {
   /// A boolean switch `--name` (env KJUDGE_NAME=1/true, config `name: true`).
   CLI::Option* AddFlag(const std::string& name, bool* target, const std::string& help);
 
-  /// Fills options that neither a flag nor the environment set, from the --config file, and sets up
-  /// logging. A missing or malformed file, or an unknown key in it, is a configuration error.
+  /// Whether `--name` was given on the command line itself (not through the environment or the
+  /// config file): for settings that something more specific (a file's directives) may override.
+  bool FromCommandLine(const std::string& name) const;
+
+  /// Fills options that neither a flag nor the environment set, from the config file, and sets up
+  /// logging. A missing --config file, a malformed file (the error names file:line:col), or a key
+  /// that no subcommand knows is a configuration error; a missing default file is not.
   Status Resolve();
+
+  /// The config file that applies when --config is not given: `xdg_config_home`/kjudge/config.yaml
+  /// when that is an absolute path, else `home`/.config/kjudge/config.yaml; "" when neither is set.
+  static std::string DefaultConfigPath(const char* xdg_config_home, const char* home);
 
   static std::string EnvName(const std::string& option_name);
 

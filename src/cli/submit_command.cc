@@ -1,16 +1,25 @@
-// `kjudge submit FILE`: sends a solution and follows its progress until the verdict. The problem
-// and GPU come from flags or from popcorn-cli style header lines in the file
-// ("#!POPCORN leaderboard vectoradd", "#!POPCORN gpu H100").
-#include <cstdio>
+// `kjudge submit FILE`: sends a solution, shows where it stands in the queue, follows its
+// progress live (SubmissionFollower, ProgressView) and prints the result (PrintSummary). The
+// target comes from flags or from the file's directives ("//!POPCORN leaderboard vectoradd",
+// "//!KJUDGE gpu cpu"; problem/file_directives.h): a flag on the command line beats a
+// directive, which beats the environment and the config file.
+// Exit codes: 0 passed, 1 judged and not passed, 2 refused, or a usage, config or network error.
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "api_client.h"
 #include "command.h"
-#include "kjudge/core/clock.h"
-#include "kjudge/runner/http_client.h"
+#include "kjudge/problem/file_directives.h"
+#include "progress_view.h"
 #include "settings.h"
+#include "submission_follower.h"
+#include "submission_summary.h"
+#include "terminal.h"
 
 namespace kjudge::cli {
 
@@ -18,8 +27,7 @@ namespace {
 
 struct SubmitFlags {
   std::string file;
-  std::string server = "http://127.0.0.1:8080";
-  std::string token;
+  ServerFlags server;
   std::string problem;
   std::string gpu;
   std::string mode = "test";
@@ -28,142 +36,116 @@ struct SubmitFlags {
   int timeout_s = 1800;
 };
 
-/// Values of "#!POPCORN <key> <value>" lines.
-std::string PopcornHeader(const std::string& source, const std::string& key) {
-  std::istringstream in(source);
-  std::string line;
-  const std::string prefix = "#!POPCORN " + key + " ";
-  const std::string comment_prefix = "//!POPCORN " + key + " ";
-  while (std::getline(in, line)) {
-    for (const auto& p : {prefix, comment_prefix}) {
-      if (line.rfind(p, 0) == 0) {
-        std::string v = line.substr(p.size());
-        while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.pop_back();
-        return v;
-      }
+/// "in 45 s", "in 3 min", "in 2 h".
+std::string After(std::int64_t seconds) {
+  if (seconds < 120) return "in " + std::to_string(seconds) + " s";
+  if (seconds < 2 * 3600) return "in " + std::to_string((seconds + 59) / 60) + " min";
+  return "in " + std::to_string((seconds + 3599) / 3600) + " h";
+}
+
+/// Fills problem, GPU and mode from the file's directives where the command line did not set
+/// them. Notes (several GPUs named) go to `notes`.
+Status ApplyDirectives(const std::string& source, const Settings& settings, SubmitFlags* f, std::ostream& notes) {
+  const std::string name = std::filesystem::path(f->file).filename().string();
+  KJ_ASSIGN_OR_RETURN(problem::FileDirectives d, problem::ParseFileDirectives(source, name));
+  if (d.problem.given() && !settings.FromCommandLine("problem")) f->problem = d.problem.value;
+  if (d.mode.given() && !settings.FromCommandLine("mode")) f->mode = d.mode.value;
+  if (!d.gpus.empty() && !settings.FromCommandLine("gpu")) {
+    f->gpu = d.gpu();
+    if (d.gpus.size() > 1) {
+      std::string all;
+      for (const auto& g : d.gpus) all += (all.empty() ? "" : ", ") + g;
+      notes << name << ":" << d.gpus_line << " names GPUs " << all << "; submitting to " << d.gpu() << " only\n";
     }
   }
-  return "";
+  return Ok();
 }
 
-void PrintEvent(std::ostream& out, const nlohmann::json& e) {
-  const std::string kind = e.value("event", "");
-  if (kind == "case") {
-    out << "  " << e.value("kind", "") << " " << e.value("index", 0) << "/" << e.value("of", 0) << " "
-        << (e.value("passed", false) ? "passed" : "failed");
-    if (e.contains("mean_ns") && e["mean_ns"].is_number()) out << "  mean " << e["mean_ns"].get<double>() / 1e3 << " us";
-    out << "\n";
-  } else if (kind == "verdict" || kind == "retrying") {
-    out << kind << ": " << e.value("verdict", "") << " - " << e.value("message", "") << "\n";
-  } else {
-    out << kind << "\n";
+/// Where progress and notes go: stdout normally; with --json only a terminal on stderr sees
+/// them (stdout carries nothing but the JSON).
+struct Output {
+  std::ostream* stream;
+  bool live;
+  int columns;
+};
+
+Output ChooseOutput(bool json) {
+  static std::ostream discard(nullptr);
+  if (!json) return {&std::cout, IsLiveTerminal(STDOUT_FILENO), TerminalColumns(STDOUT_FILENO)};
+  if (IsLiveTerminal(STDERR_FILENO)) return {&std::cerr, true, TerminalColumns(STDERR_FILENO)};
+  return {&discard, false, 80};
+}
+
+/// The lines about a freshly accepted submission: what it is and where it stands in the queue.
+void PrintAccepted(std::ostream& out, const nlohmann::json& reply, const SubmitFlags& f) {
+  out << "submission " << reply["id"].get<std::int64_t>() << ": " << reply.value("problem", f.problem) << " on "
+      << reply.value("gpu", f.gpu) << ", " << reply.value("mode", f.mode) << " mode ("
+      << std::filesystem::path(f.file).filename().string() << ")";
+  if (reply.value("duplicate", false)) out << ", the same as a recent submission: following that one";
+  out << "\n";
+  if (!reply.contains("queue") || !reply["queue"].is_object()) return;
+  const auto& q = reply["queue"];
+  std::string text = q.value("summary", std::string());
+  if (text.empty() && q.contains("position") && q["position"].is_number_integer()) {
+    text = "position " + std::to_string(q["position"].get<std::int64_t>()) + " in the queue (" +
+           std::to_string(q.value("jobs_ahead", std::int64_t{0})) + " jobs ahead)";
+    if (q.contains("eta_s") && q["eta_s"].is_number_integer()) text += ", starts " + After(q["eta_s"].get<std::int64_t>());
   }
+  if (!text.empty()) out << "queue: " << text << "\n";
 }
 
-std::string Micros(const nlohmann::json& v) {
-  if (!v.is_number()) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v.get<double>() / 1e3);
-  return buf;
-}
-
-/// The result table: one row per case, then the verdict and score.
-void PrintResult(const nlohmann::json& sub) {
-  const std::string status = sub.value("status", "unknown");
-  if (sub.contains("runs") && !sub["runs"].empty()) {
-    const auto& run = sub["runs"].back();
-    if (run.contains("cases") && run["cases"].is_array() && !run["cases"].empty()) {
-      std::printf("%-10s %-4s %-34s %-7s %12s %12s %8s\n", "kind", "#", "params", "result", "mean_us", "sol_us", "samples");
-      for (const auto& c : run["cases"]) {
-        std::string params;
-        if (c.contains("params") && c["params"].is_object()) {
-          for (const auto& [k, v] : c["params"].items()) params += (params.empty() ? "" : " ") + k + "=" + v.dump();
-        }
-        const auto timing = c.contains("timing") ? c["timing"] : nlohmann::json();
-        std::printf("%-10s %-4d %-34s %-7s %12s %12s %8s\n", c.value("kind", "").c_str(), c.value("index", 0) + 1,
-                    params.substr(0, 34).c_str(), c.value("passed", false) ? "ok" : "FAILED",
-                    timing.is_object() ? Micros(timing["mean_ns"]).c_str() : "-",
-                    c.value("sol_ns", 0.0) > 0 ? Micros(c["sol_ns"]).c_str() : "-",
-                    timing.is_object() ? std::to_string(timing.value("samples", 0)).c_str() : "-");
-      }
-    }
-    std::cout << "result: " << status << "\n";
-    if (!run.value("message", "").empty()) std::cout << run.value("message", "") << "\n";
-    if (run.contains("score_ns") && run["score_ns"].is_number()) {
-      std::cout << "score: " << Micros(run["score_ns"]) << " us (geometric mean of benchmark means)";
-      if (run.contains("sol_ratio") && run["sol_ratio"].is_number()) {
-        std::printf(", %.2f x speed of light", run["sol_ratio"].get<double>());
-      }
-      std::cout << "\n";
-    }
-    if (status == "compile_error") std::cout << run.value("compile_log", "") << "\n";
-  } else {
-    std::cout << "result: " << status << "\n";
-    for (const auto& j : sub.value("jobs", nlohmann::json::array())) {
-      if (!j.value("last_error", "").empty()) std::cout << j.value("last_error", "") << "\n";
-    }
-  }
-}
-
-int Submit(SubmitFlags f) {
+int Submit(SubmitFlags f, const Settings& settings) {
   std::ifstream in(f.file, std::ios::binary);
   if (!in) return ReportError(MakeError(ErrorCode::kInvalidArgument, "cannot read " + f.file), kExitUsage);
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string source = ss.str();
-  if (f.problem.empty()) f.problem = PopcornHeader(source, "leaderboard");
-  if (f.gpu.empty()) f.gpu = PopcornHeader(source, "gpu");
+  Output output = ChooseOutput(f.json);
+  std::ostream& out = *output.stream;
+  if (auto st = ApplyDirectives(source, settings, &f, std::cerr); !st.ok()) return ReportError(st.error(), kExitUsage);
   if (f.problem.empty() || f.gpu.empty()) {
     return ReportError(MakeError(ErrorCode::kInvalidArgument,
-                                 "say which problem and GPU: --problem and --gpu, or '#!POPCORN leaderboard' / '#!POPCORN gpu' lines"),
+                                 std::string("say which ") + (f.problem.empty() ? "problem" : "GPU") +
+                                     ": --problem and --gpu, or '//!KJUDGE problem P' and '//!KJUDGE gpu G' lines in the file "
+                                     "(popcorn-cli's '//!POPCORN leaderboard' and '//!POPCORN gpu' work too)"),
                        kExitUsage);
   }
-  auto url = runner::ServerUrl::Parse(f.server);
-  if (!url.ok()) return ReportError(url.error(), kExitUsage);
-  runner::HttpClient client(*url, f.token);
+  auto client = ApiClient::Connect(f.server);
+  if (!client.ok()) return ReportError(client.error(), kExitUsage);
   const std::string base = std::filesystem::path(f.file).filename().string();
-  nlohmann::json body = {{"problem", f.problem}, {"gpu", f.gpu}, {"mode", f.mode}, {"file_name", base}, {"source", source}};
-  auto created = client.Request("POST", "/api/v1/submissions", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  if (!created.ok()) return ReportError(created.error(), kExitUsage);
-  auto reply = nlohmann::json::parse(created->body, nullptr, false);
-  if (created->status != 201 || !reply.is_object() || !reply.contains("id")) {
-    std::string why = reply.is_object() ? reply.value("message", created->body) : created->body;
-    return ReportError(MakeError(ErrorCode::kFailedPrecondition, "submission refused (HTTP " + std::to_string(created->status) + "): " + why),
-                       kExitUsage);
+  auto created = client->PostJson("/api/v1/submissions",
+                                  {{"problem", f.problem}, {"gpu", f.gpu}, {"mode", f.mode}, {"file_name", base}, {"source", source}});
+  if (!created.ok()) {
+    Error e = created.error();
+    if (e.code != ErrorCode::kUnavailable || e.message.rfind("HTTP", 0) == 0) e.message = "submission refused: " + e.message;
+    if (e.retry_after_s > 0) e.message += " (try again " + After(e.retry_after_s) + ")";
+    return ReportError(e, kExitUsage);
+  }
+  const nlohmann::json& reply = *created;
+  if (!reply.is_object() || !reply.contains("id") || !reply["id"].is_number_integer()) {
+    return ReportError(MakeError(ErrorCode::kUnavailable, "the server accepted the submission but sent no id"), kExitUsage);
   }
   const std::int64_t id = reply["id"].get<std::int64_t>();
-  std::ostream& progress = f.json ? std::cerr : std::cout;
-  progress << "submission " << id << " queued: " << f.problem << " on " << f.gpu << " (" << f.mode << ")\n";
+  PrintAccepted(out, reply, f);
   if (f.no_wait) {
-    if (f.json) std::cout << nlohmann::json{{"id", id}, {"status", "queued"}}.dump() << "\n";
+    if (f.json) std::cout << reply.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
 
-  std::int64_t after = 0;
-  const std::int64_t deadline = MonotonicMs() + f.timeout_s * 1000ll;
-  while (MonotonicMs() < deadline) {
-    auto polled = client.Request("GET", "/api/v1/submissions/" + std::to_string(id) + "/events?after=" + std::to_string(after) + "&wait_s=20",
-                                 "", "", std::chrono::seconds(40));
-    if (!polled.ok()) return ReportError(polled.error(), kExitUsage);
-    auto events = nlohmann::json::parse(polled->body, nullptr, false);
-    if (!events.is_object() || !events.contains("events")) continue;
-    bool finished = false;
-    for (const auto& e : events["events"]) {
-      after = std::max<std::int64_t>(after, e.value("seq", after));
-      PrintEvent(progress, e);
-      finished = finished || e.value("event", "") == "verdict";
-    }
-    if (finished) break;
-  }
-  auto final_state = client.Request("GET", "/api/v1/submissions/" + std::to_string(id));
-  if (!final_state.ok()) return ReportError(final_state.error(), kExitUsage);
-  auto sub = nlohmann::json::parse(final_state->body, nullptr, false);
-  if (!sub.is_object()) return ReportError(MakeError(ErrorCode::kUnavailable, "the server sent invalid JSON"), kExitUsage);
-  const std::string status = sub.value("status", "unknown");
+  ProgressView view(out, reply.value("gpu", f.gpu) + " " + reply.value("mode", f.mode), output.live, output.columns);
+  FollowOptions options;
+  options.timeout = std::chrono::seconds(f.timeout_s);
+  auto followed = FollowSubmission(client->http(), id, {[&](const ProgressEvent& e) { view.Show(e); }, [&](const std::string& note) { view.Note(note); }},
+                                   options);
+  view.Finish();
+  if (!followed.ok()) return ReportError(followed.error(), kExitUsage);
+  auto sub = client->GetJson("/api/v1/submissions/" + std::to_string(id));
+  if (!sub.ok()) return ReportError(sub.error(), kExitUsage);
+  const std::string status = sub->value("status", std::string("unknown"));
   if (f.json) {
-    std::cout << sub.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << sub->dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
-    PrintResult(sub);
+    PrintSummary(out, *sub, output.live);
   }
   return status == "passed" ? kExitOk : kExitFailed;
 }
@@ -173,20 +155,22 @@ int Submit(SubmitFlags f) {
 Command RegisterSubmit(CLI::App& root) {
   auto flags = std::make_shared<SubmitFlags>();
   CLI::App* cmd = root.add_subcommand("submit", "Submit a solution and follow it to its verdict");
-  cmd->add_option("file", flags->file, "the solution (.cu, .hip or .cpp)")->required();
+  cmd->add_option("file", flags->file,
+                  "the solution (.cu, .hip or .cpp); '//!KJUDGE problem|gpu|mode X' or popcorn-cli's "
+                  "'//!POPCORN leaderboard|gpu X' lines in it choose the target")
+      ->required();
   auto settings = std::make_shared<Settings>(cmd, "submit");
-  settings->Add("server", &flags->server, "server URL");
-  settings->Add("token", &flags->token, "your API token");
-  settings->Add("problem", &flags->problem, "problem (leaderboard) name");
-  settings->Add("gpu", &flags->gpu, "GPU type");
-  settings->Add("mode", &flags->mode, "test, benchmark, leaderboard or profile")
+  AddServerFlags(*settings, &flags->server);
+  settings->Add("problem", &flags->problem, "problem (leaderboard) name; beats the file's directives");
+  settings->Add("gpu", &flags->gpu, "GPU type; beats the file's directives");
+  settings->Add("mode", &flags->mode, "test, benchmark, leaderboard or profile; beats the file's directives")
       ->check(CLI::IsMember({"test", "benchmark", "leaderboard", "profile"}));
   settings->AddFlag("no-wait", &flags->no_wait, "print the submission id and return");
-  settings->AddFlag("json", &flags->json, "print the final submission as JSON on stdout (progress goes to stderr)");
-  settings->Add("timeout", &flags->timeout_s, "give up following after this many seconds");
+  settings->AddFlag("json", &flags->json, "print only the final submission, as JSON");
+  settings->Add("timeout", &flags->timeout_s, "stop following after this many seconds")->check(CLI::PositiveNumber);
   return {cmd, [flags, settings] {
             if (auto st = settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
-            return Submit(*flags);
+            return Submit(*flags, *settings);
           }};
 }
 

@@ -1,16 +1,21 @@
-// Leaderboard standings: for one problem on one GPU type, each competitor's best passing
-// leaderboard-mode run, fastest first; ties go to the earlier submission. (Competitions, ranking
-// rules other than the run's own score, deadlines and pages come with the scoring issue.)
+// Leaderboards: the list (problem x GPU, with state and deadline), and the standings of one: each
+// competitor's best passing leaderboard-mode run, fastest first; ties go to the earlier submission.
+// Anyone may read public leaderboards; hidden ones exist only for organizers and admins.
+// (Competitions, ranking rules other than the run's own score and pages come with the scoring issue.)
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
 
+#include "access.h"
+#include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "kjudge/store/run_repository.h"
 #include "kjudge/store/submission_repository.h"
 #include "kjudge/store/user_repository.h"
+#include "query_params.h"
 #include "routes.h"
+#include "views.h"
 
 namespace kjudge::http {
 
@@ -68,9 +73,26 @@ Result<std::vector<Entry>> Standings(store::Database& db, const store::Leaderboa
   return out;
 }
 
+Response List(ServerContext& ctx, const Request& req) {
+  auto caller = OptionalPerson(req, ctx.db);
+  if (!caller.ok()) return ErrorResponse(req, caller.error());
+  if (auto st = QueryParams(req.target()).OnlyKnown({}); !st.ok()) return ErrorResponse(req, st.error());
+  const bool staff = IsStaff(*caller);
+  auto boards = store::LeaderboardRepository(ctx.db).List(staff);
+  if (!boards.ok()) return ErrorResponse(req, boards.error());
+  const std::int64_t now = ctx.db.clock().NowMs();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& b : *boards) out.push_back(LeaderboardJson(b, staff, now));
+  return JsonResponse(req, status::ok, Dump({{"leaderboards", std::move(out)}}));
+}
+
 Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto board = store::LeaderboardRepository(ctx.db).Find(p.at("problem"), p.at("gpu"));
-  if (!board.ok() || board->visibility == store::Visibility::kHidden) {
+  auto caller = OptionalPerson(req, ctx.db);
+  if (!caller.ok()) return ErrorResponse(req, caller.error());
+  // "h100" finds "H100": the catalogue's canonical name is what leaderboards are stored under.
+  const problem::GpuSpec* gpu = problem::FindGpu(p.at("gpu"));
+  auto board = store::LeaderboardRepository(ctx.db).Find(p.at("problem"), gpu != nullptr ? gpu->name : p.at("gpu"));
+  if (!board.ok() || !MaySee(*caller, *board)) {
     return ErrorResponse(req, status::not_found, "not_found", "no leaderboard " + p.at("problem") + " on " + p.at("gpu"));
   }
   auto standings = Standings(ctx.db, *board);
@@ -101,6 +123,7 @@ Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
 }  // namespace
 
 void AddLeaderboardRoutes(Router& router, ServerContext& ctx) {
+  router.Add(verb::get, "/api/v1/leaderboards", [&ctx](const Request& req, const PathParams&) { return List(ctx, req); });
   router.Add(verb::get, "/api/v1/leaderboards/{problem}/{gpu}",
              [&ctx](const Request& req, const PathParams& p) { return Get(ctx, req, p); });
 }

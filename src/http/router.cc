@@ -98,6 +98,16 @@ void Router::AddStream(beast_http::verb method, std::string pattern, StreamHandl
   routes_.push_back(Route{method, std::move(segments), nullptr, std::move(handler), RouteKind::kStream});
 }
 
+std::vector<std::pair<beast_http::verb, std::string>> Router::Routes() const {
+  std::vector<std::pair<beast_http::verb, std::string>> out;
+  for (const auto& route : routes_) {
+    std::string pattern;
+    for (const auto& seg : route.segments) pattern += "/" + seg;
+    out.emplace_back(route.method, pattern.empty() ? "/" : pattern);
+  }
+  return out;
+}
+
 RouteKind Router::KindOf(const Request& req) const {
   const auto parts = SplitPath(TargetPath(req.target()));
   for (const auto& route : routes_) {
@@ -129,6 +139,7 @@ void Router::DispatchStream(const Request& req, StreamWriter& out) const {
       }
       bool Write(std::string_view data) override { return inner.Write(data); }
       bool Stopping() const override { return inner.Stopping(); }
+      bool ClientGone() const override { return inner.ClientGone(); }
     } tracking(out);
     try {
       route.stream_handler(req, params, tracking);
@@ -157,7 +168,8 @@ Response Router::Dispatch(const Request& req) const {
       return ErrorResponse(req, beast_http::status::not_acceptable, "not_acceptable", "this route only streams");
     }
     const bool method_ok = route.method == req.method() ||
-                           (req.method() == beast_http::verb::head && route.method == beast_http::verb::get);
+                           (req.method() == beast_http::verb::head && route.method == beast_http::verb::get &&
+                            route.kind != RouteKind::kStream);
     if (!method_ok) {
       if (!allow.empty()) allow += ", ";
       allow += std::string(beast_http::to_string(route.method));

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "kjudge/http/server_app.h"
+#include "kjudge/store/job_repository.h"
+#include "kjudge/store/run_repository.h"
 #include "kjudge/store/submission_repository.h"
 
 namespace kjudge::http {
@@ -11,6 +13,12 @@ namespace kjudge::http {
 void AddRunnerRoutes(Router& router, ServerContext& ctx);
 void AddSubmissionRoutes(Router& router, ServerContext& ctx);
 void AddLeaderboardRoutes(Router& router, ServerContext& ctx);
+void AddProblemRoutes(Router& router, ServerContext& ctx);
+void AddRunRoutes(Router& router, ServerContext& ctx);
+void AddAdminRoutes(Router& router, ServerContext& ctx);
+/// GET /api/v1/submissions/{id}/stream: live progress as Server-Sent Events (submission_stream.cc).
+void AddSubmissionStreamRoutes(Router& router, ServerContext& ctx);
+void AddPopcornRoutes(Router& router, ServerContext& ctx);
 
 /// The request body as a JSON object, or a 400 naming what is wrong.
 Result<nlohmann::json> JsonBody(const Request& req);
@@ -23,6 +31,11 @@ Result<std::int64_t> IdParam(const PathParams& params, const char* name);
 /// The submission named by path parameter "id", if the caller (bearer token) may see it: its
 /// owner, organizers, admins. Someone else's submission is kNotFound, so ids do not leak owners.
 Result<store::Submission> VisibleSubmission(ServerContext& ctx, const Request& req, const PathParams& p);
+
+/// A submission's overall state from its jobs and runs: "queued", "judging", "cancelled", "failed",
+/// or, once every job is done, the worst verdict among the jobs' last runs ("passed",
+/// "wrong_answer", ...). Defined in submission_stream.cc.
+std::string SubmissionOverallStatus(const std::vector<store::Job>& jobs, const std::vector<store::Run>& runs);
 
 /// Serializes with invalid UTF-8 replaced rather than throwing (sources and logs are user bytes).
 std::string Dump(const nlohmann::json& j);

@@ -4,10 +4,13 @@
 #include <charconv>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "kjudge/core/sha256.h"
+#include "kjudge/problem/file_directives.h"
 #include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/problem/iso8601.h"
-#include "kjudge/problem/spec_json.h"
+#include "kjudge/problem/spec.h"
 #include "kjudge/runner/toolchain.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "kjudge/store/problem_repository.h"
@@ -111,6 +114,28 @@ Result<std::optional<std::int64_t>> FindDuplicate(Connection& c, std::int64_t us
   return std::optional<std::int64_t>(stmt.Int(0));
 }
 
+/// The languages a published version accepts. Only that key of the stored spec is read: the spec
+/// was validated when it was published, and parsing all of it again (SpecFromJson) was the most
+/// expensive step of a submission.
+Result<std::vector<problem::Language>> SpecLanguages(const store::ProblemVersion& version) {
+  const auto spec = nlohmann::json::parse(version.spec_json, nullptr, false);
+  const auto it = spec.is_object() ? spec.find("languages") : spec.end();
+  if (it == spec.end() || !it->is_array()) {
+    return MakeError(ErrorCode::kCorruption, "the stored spec of problem version " + std::to_string(version.id) +
+                                                 " has no list of languages");
+  }
+  std::vector<problem::Language> out;
+  for (const auto& name : *it) {
+    const auto language = name.is_string() ? problem::ParseLanguage(name.get<std::string>()) : std::nullopt;
+    if (!language) {
+      return MakeError(ErrorCode::kCorruption, "the stored spec of problem version " + std::to_string(version.id) +
+                                                   " names an unknown language");
+    }
+    out.push_back(*language);
+  }
+  return out;
+}
+
 Status CheckQueuedCap(Connection& c, std::int64_t user_id, int cap) {
   KJ_ASSIGN_OR_RETURN(Statement stmt, c.Query("SELECT count(*) FROM jobs WHERE user_id = ? AND status IN "
                                               "('queued', 'leased', 'running')",
@@ -137,6 +162,15 @@ Status CheckRateRule(Connection& c, const RateRule& rule, std::int64_t user_id, 
   const std::int64_t window_ms = std::max<std::int64_t>(rule.window_s, 1) * 1000;
   const std::int64_t since = now_ms - window_ms;
   const std::string mode_name(rule.mode.empty() ? "" : store::Name(mode));
+  {
+    // All the user's jobs in the window, whatever their leaderboard and mode, bound the count from
+    // above and are counted from the jobs_by_user index alone; only a user near the limit needs
+    // the exact count, which reads each job's submission for its leaderboard.
+    KJ_ASSIGN_OR_RETURN(Statement bound, c.Query("SELECT count(*) FROM jobs WHERE user_id = ? AND created_ms > ?",
+                                                 user_id, since));
+    KJ_RETURN_IF_ERROR(bound.Step());
+    if (bound.Int(0) < rule.max_jobs) return Ok();
+  }
   // Ascending, so the row at offset (count - max) is the one whose leaving the window frees a slot.
   KJ_ASSIGN_OR_RETURN(Statement stmt,
                       c.Query("SELECT j.created_ms FROM jobs j JOIN submissions s ON s.id = j.submission_id "
@@ -186,7 +220,26 @@ Result<std::optional<std::int64_t>> MedianJobMs(Connection& c, const std::string
 Result<QueueStatus> StatusOfJob(Connection& c, const store::Job& job, std::int64_t now_ms, std::int64_t runner_window_s) {
   QueueStatus q;
   q.gpu = job.gpu;
-  KJ_ASSIGN_OR_RETURN(q.queued_jobs, Count(c, "SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ?", job.gpu));
+  {
+    // The queued jobs of this GPU type that run before this job and those that do not, in the
+    // queue's pick order (jobs_queue index: priority, then age; fair share between users can move
+    // a job forward, never back past this count). Each term is a range of that index, so the
+    // counts step over the queued jobs once, without evaluating a condition per job.
+    KJ_ASSIGN_OR_RETURN(
+        Statement stmt,
+        c.Query("SELECT (SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND priority > ?) + "
+                "(SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND priority = ? AND created_ms < ?) + "
+                "(SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND priority = ? AND created_ms = ? AND id < ?), "
+                "(SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND priority < ?) + "
+                "(SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND priority = ? AND created_ms > ?) + "
+                "(SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND priority = ? AND created_ms = ? AND id >= ?)",
+                job.gpu, job.priority, job.gpu, job.priority, job.created_ms, job.gpu, job.priority, job.created_ms, job.id,
+                job.gpu, job.priority, job.gpu, job.priority, job.created_ms, job.gpu, job.priority, job.created_ms, job.id));
+    KJ_RETURN_IF_ERROR(stmt.Step());
+    const std::int64_t ahead = stmt.Int(0);
+    q.queued_jobs = ahead + stmt.Int(1);
+    if (job.status == store::JobStatus::kQueued) q.jobs_ahead = ahead;
+  }
   KJ_ASSIGN_OR_RETURN(q.running_jobs,
                       Count(c, "SELECT count(*) FROM jobs WHERE status IN ('leased', 'running') AND gpu = ?", job.gpu));
   {
@@ -199,14 +252,6 @@ Result<QueueStatus> StatusOfJob(Connection& c, const store::Job& job, std::int64
   KJ_ASSIGN_OR_RETURN(std::optional<std::int64_t> median_ms, MedianJobMs(c, job.gpu));
   const std::string where = "the " + job.gpu + " queue";
   if (job.status == store::JobStatus::kQueued) {
-    // The queue's pick order (jobs_queue index): priority, then age. Fair share between users can
-    // move a job forward, never back past this count.
-    KJ_ASSIGN_OR_RETURN(Statement stmt,
-                        c.Query("SELECT count(*) FROM jobs WHERE status = 'queued' AND gpu = ? AND "
-                                "(priority > ? OR (priority = ? AND (created_ms < ? OR (created_ms = ? AND id < ?))))",
-                                job.gpu, job.priority, job.priority, job.created_ms, job.created_ms, job.id));
-    KJ_RETURN_IF_ERROR(stmt.Step());
-    q.jobs_ahead = stmt.Int(0);
     q.position = q.jobs_ahead + 1;
     q.summary = Ordinal(q.position) + " in " + where + " (" + Plural(q.jobs_ahead, "job") + " ahead)";
     if (q.runners == 0) {
@@ -315,11 +360,10 @@ Result<Accepted> SubmissionIntake::Submit(const store::Authenticated& caller, co
     return MakeError(ErrorCode::kFailedPrecondition, "problem '" + problem->name + "' has no published version yet");
   }
   KJ_ASSIGN_OR_RETURN(store::ProblemVersion version, problems.GetVersion(*problem->active_version_id));
-  KJ_ASSIGN_OR_RETURN(problem::ProblemSpec spec,
-                      problem::SpecFromJson(nlohmann::json::parse(version.spec_json, nullptr, false)));
-  if (std::find(spec.languages.begin(), spec.languages.end(), language) == spec.languages.end()) {
+  KJ_ASSIGN_OR_RETURN(std::vector<problem::Language> languages, SpecLanguages(version));
+  if (std::find(languages.begin(), languages.end(), language) == languages.end()) {
     std::string accepted;
-    for (auto l : spec.languages) accepted += (accepted.empty() ? "" : ", ") + std::string(problem::LanguageName(l));
+    for (auto l : languages) accepted += (accepted.empty() ? "" : ", ") + std::string(problem::LanguageName(l));
     return MakeError(ErrorCode::kInvalidArgument, "problem '" + problem->name + "' does not accept " +
                                                       std::string(problem::LanguageName(language)) +
                                                       " files (it accepts " + accepted + ")");
@@ -339,36 +383,40 @@ Result<Accepted> SubmissionIntake::Submit(const store::Authenticated& caller, co
     }
   }
 
-  const std::string sha256 = Sha256Hex(request.source);
+  // Every client's file is stored as it will compile: "#!POPCORN" header lines become comments.
+  std::string source = problem::NeutralizeHashDirectives(request.source);
+  const std::string sha256 = Sha256Hex(source);
+  store::NewSubmission ns;
+  ns.user_id = user.id;
+  ns.problem_version_id = *problem->active_version_id;
+  ns.leaderboard_id = leaderboard->id;
+  ns.language = store_language;
+  ns.file_name = request.file_name;
+  ns.source = std::move(source);
+  ns.mode = request.mode;
   Accepted accepted;
   std::optional<std::int64_t> duplicate;
-  {
-    KJ_ASSIGN_OR_RETURN(auto tx, db_.BeginWrite());
+  // Checks and inserts in one write, committed with the submissions other threads make meanwhile
+  // (group commit: one fsync for the group). The checks see every earlier member's rows, so the
+  // limits hold as if each submission had its own transaction. A duplicate writes nothing.
+  const Status written = db_.GroupWrite([&](store::WriteTransaction& tx) -> Status {
     if (rules_.duplicate_window_s > 0) {
       KJ_ASSIGN_OR_RETURN(duplicate, FindDuplicate(tx.connection(), user.id, sha256, leaderboard->id, request.mode,
                                                    now - rules_.duplicate_window_s * 1000));
+      if (duplicate) return Ok();
     }
-    if (!duplicate) {
-      if (!privileged) {
-        KJ_RETURN_IF_ERROR(CheckQueuedCap(tx.connection(), user.id, rules_.max_queued_jobs_per_user));
-        for (const RateRule& rule : rules_.rate_rules) {
-          if (!RuleMatches(rule, request.mode, gpu, problem->name)) continue;
-          KJ_RETURN_IF_ERROR(CheckRateRule(tx.connection(), rule, user.id, leaderboard->id, request.mode, where, now));
-        }
+    if (!privileged) {
+      KJ_RETURN_IF_ERROR(CheckQueuedCap(tx.connection(), user.id, rules_.max_queued_jobs_per_user));
+      for (const RateRule& rule : rules_.rate_rules) {
+        if (!RuleMatches(rule, request.mode, gpu, problem->name)) continue;
+        KJ_RETURN_IF_ERROR(CheckRateRule(tx.connection(), rule, user.id, leaderboard->id, request.mode, where, now));
       }
-      store::NewSubmission ns;
-      ns.user_id = user.id;
-      ns.problem_version_id = *problem->active_version_id;
-      ns.leaderboard_id = leaderboard->id;
-      ns.language = store_language;
-      ns.file_name = request.file_name;
-      ns.source = request.source;
-      ns.mode = request.mode;
-      KJ_ASSIGN_OR_RETURN(accepted.submission, store::SubmissionRepository(tx).Create(ns));
-      KJ_ASSIGN_OR_RETURN(accepted.jobs, queue_.Enqueue(tx, accepted.submission.id, gpu, {request.mode}));
-      KJ_RETURN_IF_ERROR(tx.Commit());
     }
-  }  // a duplicate's transaction rolls back here, having written nothing
+    KJ_ASSIGN_OR_RETURN(accepted.submission, store::SubmissionRepository(tx).Create(ns));
+    KJ_ASSIGN_OR_RETURN(accepted.jobs, queue_.Enqueue(tx, accepted.submission.id, gpu, {request.mode}));
+    return Ok();
+  });
+  KJ_RETURN_IF_ERROR(written);
   if (duplicate) {
     KJ_ASSIGN_OR_RETURN(accepted.submission, store::SubmissionRepository(db_).Get(*duplicate));
     KJ_ASSIGN_OR_RETURN(accepted.jobs, store::JobRepository(db_).ListBySubmission(*duplicate));

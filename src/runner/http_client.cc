@@ -7,7 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <cctype>
 #include <charconv>
+#include <stdexcept>
 
 namespace kjudge::runner {
 
@@ -66,49 +68,67 @@ std::string ServerUrl::ToString() const {
   return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port) + base_path;
 }
 
+std::string HttpReply::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
 HttpClient::HttpClient(ServerUrl server, std::string bearer_token) : server_(std::move(server)), token_(std::move(bearer_token)) {}
 
 namespace {
 
-template <typename Stream>
-Result<HttpReply> Exchange(Stream& stream, http::request<http::string_body>& req) {
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(256 * 1024 * 1024);
-  http::read(stream, buffer, parser);
-  auto res = parser.release();
-  HttpReply reply;
-  reply.status = static_cast<int>(res.result_int());
-  reply.body = std::move(res.body());
-  reply.content_type = std::string(res[http::field::content_type]);
-  return reply;
+/// Largest body a non-streamed answer may have.
+constexpr std::uint64_t kMaxBodyBytes = 256 * 1024 * 1024;
+
+/// Runs the asynchronous operation that `start` begins until it completes. Beast's stream
+/// timeouts (expires_after/expires_at) bound asynchronous operations only, so every step of an
+/// exchange runs this way.
+template <typename Start>
+beast::error_code Await(asio::io_context& ioc, Start&& start) {
+  beast::error_code result = asio::error::operation_aborted;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  ioc.restart();
+  ioc.run();
+  return result;
 }
 
-}  // namespace
+void ThrowIf(beast::error_code ec) {
+  if (ec) throw beast::system_error(ec);
+}
 
-Result<HttpReply> HttpClient::Request(const std::string& method, const std::string& path, const std::string& body,
-                                      const std::string& content_type, std::chrono::milliseconds timeout,
-                                      const std::map<std::string, std::string>& headers) const {
+template <typename Fields>
+void CopyHead(const http::header<false, Fields>& head, HttpReply* reply) {
+  reply->status = static_cast<int>(head.result_int());
+  reply->content_type = std::string(head[http::field::content_type]);
+  for (const auto& field : head) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply->headers[name] = std::string(field.value());
+  }
+}
+
+/// "text/event-stream; charset=utf-8" -> "text/event-stream", lower case.
+std::string MediaType(std::string_view content_type) {
+  std::string out(content_type.substr(0, content_type.find(';')));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// Connects (plain or TLS) within `connect_deadline`, runs `talk(ioc, stream)` and closes the
+/// connection. `graceful`: say goodbye to a TLS peer (close_notify) instead of just closing.
+template <typename Talk>
+Result<HttpReply> Connected(const ServerUrl& server, std::chrono::steady_clock::time_point connect_deadline,
+                            bool graceful, Talk&& talk) {
   try {
     asio::io_context ioc;
-    http::request<http::string_body> req{http::string_to_verb(method), server_.base_path + path, 11};
-    req.set(http::field::host, server_.host);
-    req.set(http::field::user_agent, "kjudge");
-    if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
-    for (const auto& [k, v] : headers) req.set(k, v);
-    if (!body.empty() || method == "POST" || method == "PUT") {
-      req.set(http::field::content_type, content_type);
-      req.body() = body;
-    }
-    req.prepare_payload();
     tcp::resolver resolver(ioc);
-    auto endpoints = resolver.resolve(server_.host, std::to_string(server_.port));
-    if (!server_.tls) {
+    auto endpoints = resolver.resolve(server.host, std::to_string(server.port));
+    if (!server.tls) {
       beast::tcp_stream stream(ioc);
-      stream.expires_after(timeout);
-      stream.connect(endpoints);
-      auto reply = Exchange(stream, req);
+      stream.expires_at(connect_deadline);
+      ThrowIf(Await(ioc, [&](auto handler) { stream.async_connect(endpoints, std::move(handler)); }));
+      auto reply = talk(ioc, stream);
       beast::error_code ec;
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       return reply;
@@ -117,20 +137,98 @@ Result<HttpReply> HttpClient::Request(const std::string& method, const std::stri
     ctx.set_default_verify_paths();
     ctx.set_verify_mode(asio::ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), server_.host.c_str())) {
+    if (!SSL_set_tlsext_host_name(stream.native_handle(), server.host.c_str())) {
       return MakeError(ErrorCode::kUnavailable, "TLS: cannot set server name");
     }
-    stream.set_verify_callback(asio::ssl::host_name_verification(server_.host));
-    beast::get_lowest_layer(stream).expires_after(timeout);
-    beast::get_lowest_layer(stream).connect(endpoints);
-    stream.handshake(asio::ssl::stream_base::client);
-    auto reply = Exchange(stream, req);
-    beast::error_code ec;
-    stream.shutdown(ec);
+    stream.set_verify_callback(asio::ssl::host_name_verification(server.host));
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    tcp_layer.expires_at(connect_deadline);
+    ThrowIf(Await(ioc, [&](auto handler) { tcp_layer.async_connect(endpoints, std::move(handler)); }));
+    ThrowIf(Await(ioc, [&](auto handler) { stream.async_handshake(asio::ssl::stream_base::client, std::move(handler)); }));
+    auto reply = talk(ioc, stream);
+    if (graceful) {
+      // A peer that never answers close_notify must not hold us.
+      tcp_layer.expires_after(std::chrono::seconds(2));
+      Await(ioc, [&](auto handler) { stream.async_shutdown(std::move(handler)); });
+    }
     return reply;
   } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kUnavailable, "cannot reach " + server_.ToString() + ": " + e.what());
+    return MakeError(ErrorCode::kUnavailable, "cannot reach " + server.ToString() + ": " + e.what());
   }
+}
+
+}  // namespace
+
+Result<HttpReply> HttpClient::Request(const std::string& method, const std::string& path, const std::string& body,
+                                      const std::string& content_type, std::chrono::milliseconds timeout,
+                                      const std::map<std::string, std::string>& headers) const {
+  http::request<http::string_body> req{http::string_to_verb(method), server_.base_path + path, 11};
+  req.set(http::field::host, server_.host);
+  req.set(http::field::user_agent, "kjudge");
+  if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    req.set(http::field::content_type, content_type);
+    req.body() = body;
+  }
+  req.prepare_payload();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  return Connected(server_, deadline, true, [&](asio::io_context& ioc, auto& stream) -> HttpReply {
+    beast::get_lowest_layer(stream).expires_at(deadline);
+    ThrowIf(Await(ioc, [&](auto handler) { http::async_write(stream, req, std::move(handler)); }));
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(kMaxBodyBytes);
+    ThrowIf(Await(ioc, [&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); }));
+    HttpReply reply;
+    CopyHead(parser.get().base(), &reply);
+    reply.body = std::move(parser.get().body());
+    return reply;
+  });
+}
+
+Result<HttpReply> HttpClient::Stream(const std::string& path, const BodySink& sink, std::chrono::milliseconds idle_timeout,
+                                     const std::map<std::string, std::string>& headers,
+                                     const std::string& stream_type) const {
+  http::request<http::empty_body> req{http::verb::get, server_.base_path + path, 11};
+  req.set(http::field::host, server_.host);
+  req.set(http::field::user_agent, "kjudge");
+  req.set(http::field::accept, stream_type);
+  req.set(http::field::cache_control, "no-cache");
+  if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  req.prepare_payload();
+  const std::string wanted = MediaType(stream_type);
+  const auto connect_deadline = std::chrono::steady_clock::now() + idle_timeout;
+  return Connected(server_, connect_deadline, false, [&](asio::io_context& ioc, auto& stream) -> HttpReply {
+    auto& tcp_layer = beast::get_lowest_layer(stream);
+    tcp_layer.expires_after(idle_timeout);
+    ThrowIf(Await(ioc, [&](auto handler) { http::async_write(stream, req, std::move(handler)); }));
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);  // a stream has no end in sight; whole bodies are capped below
+    ThrowIf(Await(ioc, [&](auto handler) { http::async_read_header(stream, buffer, parser, std::move(handler)); }));
+    HttpReply reply;
+    CopyHead(parser.get().base(), &reply);
+    const bool streaming = reply.status / 100 == 2 && MediaType(reply.content_type) == wanted;
+    char chunk[16 * 1024];
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk;
+      parser.get().body().size = sizeof chunk;
+      tcp_layer.expires_after(idle_timeout);
+      beast::error_code ec = Await(ioc, [&](auto handler) { http::async_read_some(stream, buffer, parser, std::move(handler)); });
+      if (ec == http::error::need_buffer) ec = {};
+      ThrowIf(ec);
+      const std::size_t got = sizeof chunk - parser.get().body().size;
+      if (streaming) {
+        if (got > 0 && !sink(std::string_view(chunk, got))) break;
+      } else {
+        reply.body.append(chunk, got);
+        if (reply.body.size() > kMaxBodyBytes) throw std::length_error("the answer is larger than 256 MiB");
+      }
+    }
+    return reply;
+  });
 }
 
 }  // namespace kjudge::runner

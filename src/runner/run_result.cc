@@ -4,12 +4,56 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "kjudge/harness/gpu_clock.h"
+
 namespace kjudge::runner {
 
 std::string_view ModeName(Mode mode) { return store::Name(mode); }
 Result<Mode> ParseMode(std::string_view name) { return store::Parse<Mode>(name); }
 std::string_view VerdictName(Verdict verdict) { return store::Name(verdict); }
 Result<Verdict> ParseVerdict(std::string_view name) { return store::Parse<Verdict>(name); }
+
+std::string_view StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kConverged: return "converged";
+    case StopReason::kBudget: return "budget";
+    case StopReason::kMaxSamples: return "max_samples";
+  }
+  return "converged";
+}
+
+namespace {
+
+StopReason ParseStopReason(std::string_view name) {
+  if (name == "budget") return StopReason::kBudget;
+  if (name == "max_samples") return StopReason::kMaxSamples;
+  return StopReason::kConverged;
+}
+
+nlohmann::json ClockJson(const ClockStats& c) {
+  return {{"samples", c.samples},
+          {"min_mhz", c.min_mhz},
+          {"mean_mhz", c.mean_mhz},
+          {"max_mhz", c.max_mhz},
+          {"rated_max_mhz", c.rated_max_mhz},
+          {"reasons", harness::ClockReasonNames(c.reasons)},
+          {"reason_bits", c.reasons},
+          {"throttled", c.throttled}};
+}
+
+ClockStats ClockFromJson(const nlohmann::json& j) {
+  ClockStats c;
+  c.samples = j.at("samples").get<std::size_t>();
+  c.min_mhz = j.at("min_mhz").get<double>();
+  c.mean_mhz = j.at("mean_mhz").get<double>();
+  c.max_mhz = j.at("max_mhz").get<double>();
+  c.rated_max_mhz = j.value("rated_max_mhz", 0.0);
+  c.reasons = j.value("reason_bits", std::uint64_t{0});
+  c.throttled = j.value("throttled", false);
+  return c;
+}
+
+}  // namespace
 
 TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns) {
   TimingStats s;
@@ -30,6 +74,7 @@ TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vecto
   double wall = 0;
   for (double w : wall_ns) wall += w;
   s.wall_mean_ns = wall_ns.empty() ? 0 : wall / static_cast<double>(wall_ns.size());
+  s.rel_sem = s.mean_ns > 0 ? s.stddev_ns / std::sqrt(static_cast<double>(n)) / s.mean_ns : 0;
   return s;
 }
 
@@ -42,7 +87,10 @@ nlohmann::json ToJson(const RunResult& r) {
       const auto& t = *c.timing;
       j["timing"] = {{"samples", t.samples},     {"mean_ns", t.mean_ns}, {"median_ns", t.median_ns},
                      {"stddev_ns", t.stddev_ns}, {"min_ns", t.min_ns},   {"max_ns", t.max_ns},
-                     {"wall_mean_ns", t.wall_mean_ns}};
+                     {"wall_mean_ns", t.wall_mean_ns}, {"rel_sem", t.rel_sem},
+                     {"stop_reason", StopReasonName(t.stop)}, {"warmup_calls", t.warmup_calls},
+                     {"l2_flushed", t.l2_flushed},       {"timer_floor_ns", t.timer_floor_ns}};
+      if (t.sm_clock) j["timing"]["sm_clock"] = ClockJson(*t.sm_clock);
     }
     cases.push_back(std::move(j));
   }
@@ -84,6 +132,12 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
         s.min_ns = t.at("min_ns").get<double>();
         s.max_ns = t.at("max_ns").get<double>();
         s.wall_mean_ns = t.value("wall_mean_ns", 0.0);
+        s.rel_sem = t.value("rel_sem", 0.0);
+        s.stop = ParseStopReason(t.value("stop_reason", "converged"));
+        s.warmup_calls = t.value("warmup_calls", std::size_t{0});
+        s.l2_flushed = t.value("l2_flushed", false);
+        s.timer_floor_ns = t.value("timer_floor_ns", 0.0);
+        if (t.contains("sm_clock") && t["sm_clock"].is_object()) s.sm_clock = ClockFromJson(t["sm_clock"]);
         cr.timing = s;
       }
       r.cases.push_back(std::move(cr));

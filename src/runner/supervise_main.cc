@@ -15,8 +15,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string_view>
 #include <sstream>
 
+#include "kjudge/harness/gpu_clock.h"
 #include "kjudge/harness/reference_library.h"
 #include "kjudge/runner/compile_cache.h"
 #include "kjudge/runner/supervise_job.h"
@@ -133,6 +135,30 @@ class JudgedRun {
   pid_t pid_ = -1;
 };
 
+/// The minor number of the NVIDIA GPU the job binds (/dev/nvidia<N>), if it binds one.
+std::optional<unsigned> NvidiaMinor(const std::vector<std::string>& device_nodes) {
+  constexpr std::string_view kPrefix = "/dev/nvidia";
+  for (const auto& node : device_nodes) {
+    if (node.rfind(kPrefix, 0) != 0 || node.size() == kPrefix.size() || node.size() > kPrefix.size() + 6) continue;
+    const std::string digits = node.substr(kPrefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    return static_cast<unsigned>(std::stoul(digits));
+  }
+  return std::nullopt;
+}
+
+/// The clock probe of the job's GPU; null (with a note on stderr) where NVML cannot read it.
+std::unique_ptr<harness::ClockProbe> OpenClockProbe(const SuperviseJob& job) {
+  const auto minor = NvidiaMinor(job.sandbox.device_nodes);
+  if (!minor) return nullptr;
+  auto probe = harness::OpenNvmlClockProbe(*minor);
+  if (!probe.ok()) {
+    std::cerr << "kjudge supervise: the SM clock will not be reported: " << probe.error().message << "\n";
+    return nullptr;
+  }
+  return std::move(probe).value();
+}
+
 RunResult Judge(const SuperviseJob& job) {
   RunResult failed;
   failed.mode = std::string(ModeName(job.config.mode));
@@ -152,7 +178,9 @@ RunResult Judge(const SuperviseJob& job) {
     failed.message = "cannot start the judged program: " + run.error().message;
     return failed;
   }
-  Supervisor supervisor(**reference, *channel, [](const nlohmann::json& event) { PrintLine({{"event", event}}); });
+  const auto clocks = OpenClockProbe(job);
+  Supervisor supervisor(**reference, *channel, [](const nlohmann::json& event) { PrintLine({{"event", event}}); },
+                        clocks.get());
   RunResult result = supervisor.Run(job.config);
   // Passed: the harness exits after Shutdown. Crashed (channel closed): the process is on its way
   // out, wait to learn how it died. Otherwise (hung, wrong answer): nothing to wait for.

@@ -39,8 +39,9 @@ struct Supervisor::CallOutcome {
   double wall_ns = 0;
 };
 
-Supervisor::Supervisor(const harness::ReferenceLibrary& reference, JudgedChannel& channel, EventSink sink)
-    : reference_(reference), channel_(channel), sink_(std::move(sink)) {}
+Supervisor::Supervisor(const harness::ReferenceLibrary& reference, JudgedChannel& channel, EventSink sink,
+                       harness::ClockProbe* clocks)
+    : reference_(reference), channel_(channel), sink_(std::move(sink)), clocks_(clocks) {}
 
 namespace {
 
@@ -69,6 +70,36 @@ Verdict VerdictFor(const Error& error) {
     default: return Verdict::kRuntimeError;                            // crashed, exited, backend error
   }
 }
+
+/// Accumulates the clock readings of one benchmark case.
+class ClockTally {
+ public:
+  explicit ClockTally(harness::ClockProbe* probe) : probe_(probe) {}
+  void Read() {
+    if (probe_ == nullptr) return;
+    auto r = probe_->Read();
+    if (!r.ok()) return;  // a missed reading only thins the statistics
+    const double mhz = r->sm_mhz;
+    stats_.min_mhz = stats_.samples == 0 ? mhz : std::min(stats_.min_mhz, mhz);
+    stats_.max_mhz = std::max(stats_.max_mhz, mhz);
+    sum_ += mhz;
+    ++stats_.samples;
+    stats_.reasons |= r->reasons;
+  }
+  std::optional<ClockStats> Stats() const {
+    if (stats_.samples == 0) return std::nullopt;
+    ClockStats s = stats_;
+    s.mean_mhz = sum_ / static_cast<double>(s.samples);
+    s.rated_max_mhz = probe_->max_sm_mhz();
+    s.throttled = (s.reasons & harness::kThrottleReasonMask) != 0;
+    return s;
+  }
+
+ private:
+  harness::ClockProbe* probe_;
+  ClockStats stats_;
+  double sum_ = 0;
+};
 
 }  // namespace
 
@@ -207,6 +238,8 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
   if (auto st = Regenerate(*pc, seed); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
 
   std::vector<double> samples, walls;
+  ClockTally clock(clocks_);
+  StopReason stop = StopReason::kConverged;
   const auto case_start = std::chrono::steady_clock::now();
   const int total_warmup = std::max(0, config_->warmup_calls);
   for (int call_index = 0;; ++call_index) {
@@ -235,18 +268,29 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
                                           std::to_string(input.sol_ns / 1e3) + " us)");
     }
     if (!timed) continue;
+    clock.Read();
     samples.push_back(t);
     walls.push_back(outcome->wall_ns);
     const int n = static_cast<int>(samples.size());
-    if (n >= config_->max_samples) break;
+    if (n >= config_->max_samples) {
+      stop = StopReason::kMaxSamples;
+      break;
+    }
     if (n >= config_->min_samples) {
-      const auto stats = ComputeStats(samples, walls);
-      const double sem = stats.stddev_ns / std::sqrt(static_cast<double>(n));
+      if (ComputeStats(samples, walls).rel_sem <= config_->target_rel_error) break;
       const double spent_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - case_start).count();
-      if (sem <= config_->target_rel_error * stats.mean_ns || spent_ms >= config_->case_budget_ms) break;
+      if (spent_ms >= config_->case_budget_ms) {
+        stop = StopReason::kBudget;
+        break;
+      }
     }
   }
   out->timing = ComputeStats(samples, walls);
+  out->timing->stop = stop;
+  out->timing->warmup_calls = static_cast<std::size_t>(total_warmup);
+  out->timing->l2_flushed = config_->flush_l2 && !host_backend_;
+  out->timing->timer_floor_ns = timer_floor_ns_;
+  out->timing->sm_clock = clock.Stats();
   // The least disturbed observation (the fastest wall time) against the reported median: a loaded
   // machine inflates some wall times, never all of them.
   const double min_wall_ns = *std::min_element(walls.begin(), walls.end());
@@ -261,7 +305,10 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
          {"of", count},
          {"passed", true},
          {"mean_ns", out->timing->mean_ns},
-         {"samples", out->timing->samples}});
+         {"median_ns", out->timing->median_ns},
+         {"rel_sem", out->timing->rel_sem},
+         {"samples", out->timing->samples},
+         {"throttled", out->timing->sm_clock && out->timing->sm_clock->throttled}});
   return true;
 }
 
@@ -288,6 +335,8 @@ RunResult Supervisor::Run(const SupervisorConfig& config) {
   }
   const std::string backend(hello->backend, strnlen(hello->backend, sizeof hello->backend));
   host_backend_ = backend == "cpu";
+  // Informational only (the judged side measured it): a floor no reported time goes under.
+  timer_floor_ns_ = std::isfinite(hello->timer_floor_ns) && hello->timer_floor_ns > 0 ? hello->timer_floor_ns : 0;
   result.device = backend + ": " + std::string(hello->device, strnlen(hello->device, sizeof hello->device));
 
   // Tests come first in every mode; timed modes only time a submission that is correct.

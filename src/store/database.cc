@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -134,6 +135,80 @@ Result<ReadTransaction> Database::BeginRead() {
   }
   KJ_RETURN_IF_ERROR(reader->Exec("BEGIN"));
   return ReadTransaction(*this, std::move(reader));
+}
+
+Status Database::GroupWrite(const std::function<Status(WriteTransaction&)>& work) {
+  if (writer_thread_.load() == std::this_thread::get_id()) {
+    return MakeError(ErrorCode::kInternal,
+                     "GroupWrite on a thread that holds a write transaction (it would deadlock); use that transaction");
+  }
+  GroupMember self{&work, Ok()};
+  std::unique_lock<std::mutex> lock(group_mutex_);
+  group_queue_.push_back(&self);
+  while (!self.done) {
+    if (group_running_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    // Lead: take what is waiting (this call among it, unless the queue is longer than a group).
+    group_running_ = true;
+    const auto n = static_cast<std::ptrdiff_t>(std::min(group_queue_.size(), kMaxGroupSize));
+    std::vector<GroupMember*> group(group_queue_.begin(), group_queue_.begin() + n);
+    group_queue_.erase(group_queue_.begin(), group_queue_.begin() + n);
+    lock.unlock();
+    RunGroup(group);
+    lock.lock();
+    for (GroupMember* member : group) member->done = true;
+    group_running_ = false;
+    group_cv_.notify_all();  // the members, and a waiting call to lead the next group
+  }
+  return self.status;
+}
+
+std::size_t Database::GroupWritesWaiting() {
+  std::lock_guard<std::mutex> lock(group_mutex_);
+  return group_queue_.size();
+}
+
+void Database::RunGroup(const std::vector<GroupMember*>& group) {
+  Result<WriteTransaction> tx = BeginWrite();
+  if (!tx.ok()) {
+    for (GroupMember* member : group) member->status = tx.error();
+    return;
+  }
+  Connection& connection = tx->connection();
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    GroupMember& member = *group[i];
+    {
+      Result<Savepoint> savepoint = Savepoint::Begin(connection);
+      if (savepoint.ok()) {
+        try {
+          member.status = (*member.work)(*tx);
+        } catch (const std::exception& e) {
+          member.status = MakeError(ErrorCode::kInternal, std::string("a grouped write threw: ") + e.what());
+        }
+        if (member.status.ok()) member.status = savepoint->Release();
+      } else {
+        member.status = savepoint.error();
+      }
+    }  // an unreleased savepoint rolls back here, undoing this member's writes only
+    if (!connection.InTransaction()) {
+      // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the members
+      // before this one lost their writes too, and the rest cannot run in it.
+      const Error lost = MakeError(ErrorCode::kUnavailable,
+                                   "the write was rolled back with its group after an error: " +
+                                       (member.status.ok() ? std::string("transaction ended") : member.status.error().message));
+      for (std::size_t j = 0; j < group.size(); ++j) {
+        if (j > i || group[j]->status.ok()) group[j]->status = lost;
+      }
+      return;
+    }
+  }
+  const Status committed = tx->Commit();
+  if (committed.ok()) return;
+  for (GroupMember* member : group) {
+    if (member->status.ok()) member->status = committed.error();
+  }
 }
 
 void Database::ReturnReader(std::unique_ptr<Connection> reader) {

@@ -35,22 +35,26 @@ int Lines(const std::string& s) {
   return n;
 }
 
+constexpr const char* kSubcommands[] = {"serve",      "runner",   "submit", "submissions", "cancel", "template",
+                                        "leaderboard", "problems", "admin",  "version"};
+
 TEST_F(CliTest, EverySubcommandHasHelp) {
-  for (const char* sub : {"serve", "runner", "submit", "problems", "admin", "version"}) {
+  for (const char* sub : kSubcommands) {
     auto r = RunProcess({Bin(), sub, "--help"});
     EXPECT_EQ(r.exit_code, 0) << sub << ": " << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << sub << ": " << r.out;
   }
   auto top = RunProcess({Bin(), "--help"});
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* sub : {"serve", "runner", "submit", "problems", "admin", "version"}) {
+  for (const char* sub : kSubcommands) {
     EXPECT_NE(top.out.find(sub), std::string::npos) << sub;
   }
 }
 
 TEST_F(CliTest, UsageErrorsExitTwoWithOneLine) {
   for (std::vector<std::string> argv : {std::vector<std::string>{Bin()}, {Bin(), "frobnicate"}, {Bin(), "serve", "--no-such-flag"},
-                                        {Bin(), "serve", "--threads", "0"}, {Bin(), "submit"}}) {
+                                        {Bin(), "serve", "--threads", "0"}, {Bin(), "submit"}, {Bin(), "cancel", "x"},
+                                        {Bin(), "template"}, {Bin(), "submissions", "--limit", "0"}}) {
     auto r = RunProcess(argv);
     EXPECT_EQ(r.exit_code, 2) << argv.back() << ": " << r.err;
     EXPECT_EQ(Lines(r.err), 1) << argv.back() << ": " << r.err;

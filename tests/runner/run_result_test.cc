@@ -28,6 +28,56 @@ TEST(RunResultTest, JsonRoundTrip) {
   EXPECT_EQ(back->cases[0].timing->mean_ns, 4);
 }
 
+TEST(RunResultTest, TimingMethodAndClockRoundTrip) {
+  RunResult r;
+  r.verdict = Verdict::kPassed;
+  r.mode = "leaderboard";
+  CaseResult c;
+  c.kind = "benchmark";
+  c.passed = true;
+  c.timing = ComputeStats({100, 100, 100, 104}, {200, 200, 200, 200});
+  c.timing->stop = StopReason::kBudget;
+  c.timing->warmup_calls = 2;
+  c.timing->l2_flushed = true;
+  c.timing->timer_floor_ns = 6500;
+  ClockStats clock;
+  clock.samples = 4;
+  clock.min_mhz = 1755;
+  clock.mean_mhz = 1900;
+  clock.max_mhz = 1980;
+  clock.rated_max_mhz = 1980;
+  clock.reasons = 0x4;  // software power cap
+  clock.throttled = true;
+  c.timing->sm_clock = clock;
+  r.cases.push_back(c);
+  const auto json = ToJson(r);
+  const auto& t = json["cases"][0]["timing"];
+  EXPECT_EQ(t["stop_reason"], "budget");
+  EXPECT_EQ(t["sm_clock"]["reasons"], nlohmann::json::array({"sw_power_cap"}));
+  auto back = RunResultFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  const auto& bt = *back->cases[0].timing;
+  EXPECT_NEAR(bt.rel_sem, 1.0 / 101, 1e-9);  // stddev 2, four samples, mean 101
+  EXPECT_EQ(bt.stop, StopReason::kBudget);
+  EXPECT_EQ(bt.warmup_calls, 2u);
+  EXPECT_TRUE(bt.l2_flushed);
+  EXPECT_EQ(bt.timer_floor_ns, 6500);
+  ASSERT_TRUE(bt.sm_clock.has_value());
+  EXPECT_EQ(bt.sm_clock->min_mhz, 1755);
+  EXPECT_EQ(bt.sm_clock->reasons, 0x4u);
+  EXPECT_TRUE(bt.sm_clock->throttled);
+}
+
+TEST(RunResultTest, TimingWithoutTheNewFieldsStillParses) {
+  // Results stored before the timing method was reported.
+  auto back = RunResultFromJson(nlohmann::json::parse(
+      R"({"verdict":"passed","mode":"benchmark","cases":[{"kind":"benchmark","index":0,"params":{},"passed":true,
+          "timing":{"samples":3,"mean_ns":5,"median_ns":5,"stddev_ns":0,"min_ns":5,"max_ns":5}}]})"));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_FALSE(back->cases[0].timing->sm_clock.has_value());
+  EXPECT_EQ(back->cases[0].timing->stop, StopReason::kConverged);
+}
+
 TEST(RunResultTest, MalformedJsonIsAnError) {
   EXPECT_FALSE(RunResultFromJson(nlohmann::json::parse(R"({"verdict":"passed"})")).ok());
   EXPECT_FALSE(RunResultFromJson(nlohmann::json::parse(R"({"verdict":"great","mode":"x","cases":[]})")).ok());

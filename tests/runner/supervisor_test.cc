@@ -1,6 +1,8 @@
 #include "kjudge/runner/supervisor.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "judge_fixture.h"
@@ -23,7 +25,7 @@ class SupervisorTest : public ::testing::Test {
     reference_ = std::move(lib).value();
   }
 
-  RunResult Judge(const std::string& solution, Mode mode, SupervisorConfig config = {}) {
+  RunResult Judge(const std::string& solution, Mode mode, SupervisorConfig config = {}, harness::ClockProbe* clocks = nullptr) {
     const std::string binary = build_->Judged(solution);
     EXPECT_EQ(build_->errors(), "");
     auto channel = JudgedChannel::Create();
@@ -35,7 +37,7 @@ class SupervisorTest : public ::testing::Test {
     if (config.tests.empty()) config.tests = {{{{"n", 1000}}, 1}, {{{"n", 4097}}, 2}};
     if (config.benchmarks.empty()) config.benchmarks = {{{{"n", 100000}}, 7}, {{{"n", 300000}}, 8}};
     events_.clear();
-    Supervisor supervisor(*reference_, *channel, [this](const nlohmann::json& e) { events_.push_back(e); });
+    Supervisor supervisor(*reference_, *channel, [this](const nlohmann::json& e) { events_.push_back(e); }, clocks);
     return supervisor.Run(config);
   }
 
@@ -68,6 +70,70 @@ TEST_F(SupervisorTest, BenchmarkReportsStatisticsAndGeomeanScore) {
   EXPECT_LE(b0.timing->min_ns, b0.timing->median_ns);
   ASSERT_TRUE(r.score_ns.has_value());
   EXPECT_NEAR(*r.score_ns, std::sqrt(b0.timing->mean_ns * b1.timing->mean_ns), 1e-6 * *r.score_ns);
+}
+
+TEST_F(SupervisorTest, BenchmarkReportsHowItWasTimed) {
+  auto r = Judge("correct", Mode::kBenchmark);
+  ASSERT_EQ(r.verdict, Verdict::kPassed) << r.message;
+  const auto& t = *r.cases[2].timing;
+  EXPECT_NEAR(t.rel_sem, t.stddev_ns / std::sqrt(static_cast<double>(t.samples)) / t.mean_ns, 1e-12);
+  if (t.stop == StopReason::kConverged) EXPECT_LE(t.rel_sem, SupervisorConfig{}.target_rel_error);
+  EXPECT_EQ(t.warmup_calls, 1u);
+  EXPECT_FALSE(t.l2_flushed);   // the host backend has no cache flush
+  EXPECT_GE(t.timer_floor_ns, 0);  // the harness timed empty calls at start-up (a few ns here)
+  EXPECT_LT(t.timer_floor_ns, t.median_ns);
+  EXPECT_FALSE(t.sm_clock.has_value());  // no clock probe given
+  EXPECT_TRUE(events_.back().contains("median_ns"));
+}
+
+TEST_F(SupervisorTest, SamplingStopsAtTheBudgetOrAtMaxSamples) {
+  SupervisorConfig c;
+  c.case_budget_ms = 0;
+  c.min_samples = 4;
+  c.target_rel_error = -1;  // never converges
+  auto r = Judge("correct", Mode::kBenchmark, c);
+  ASSERT_EQ(r.verdict, Verdict::kPassed) << r.message;
+  EXPECT_EQ(r.cases[2].timing->samples, 4u);
+  EXPECT_EQ(r.cases[2].timing->stop, StopReason::kBudget);
+  c.case_budget_ms = 1e9;
+  c.max_samples = 6;
+  r = Judge("correct", Mode::kBenchmark, c);
+  ASSERT_EQ(r.verdict, Verdict::kPassed) << r.message;
+  EXPECT_EQ(r.cases[2].timing->samples, 6u);
+  EXPECT_EQ(r.cases[2].timing->stop, StopReason::kMaxSamples);
+}
+
+/// A clock that slows down and reports a power cap on its third reading.
+class FakeClock final : public harness::ClockProbe {
+ public:
+  Result<harness::ClockReading> Read() override {
+    ++reads;
+    if (reads == 2) return MakeError(ErrorCode::kUnavailable, "driver busy");  // a missed reading is skipped
+    if (reads == 3) return harness::ClockReading{1600, 0x4};
+    return harness::ClockReading{1980, 0};
+  }
+  double max_sm_mhz() const override { return 1980; }
+  int reads = 0;
+};
+
+TEST_F(SupervisorTest, ClockIsReadAfterEveryTimedCallAndThrottlingFlagged) {
+  FakeClock clock;
+  SupervisorConfig c;
+  c.benchmarks = {{{{"n", 100000}}, 7}};
+  c.min_samples = 5;
+  c.max_samples = 5;
+  auto r = Judge("correct", Mode::kBenchmark, c, &clock);
+  ASSERT_EQ(r.verdict, Verdict::kPassed) << r.message;
+  EXPECT_EQ(clock.reads, 5);  // not after the warm-up call
+  const auto& t = *r.cases[2].timing;
+  ASSERT_TRUE(t.sm_clock.has_value());
+  EXPECT_EQ(t.sm_clock->samples, 4u);
+  EXPECT_EQ(t.sm_clock->min_mhz, 1600);
+  EXPECT_EQ(t.sm_clock->max_mhz, 1980);
+  EXPECT_EQ(t.sm_clock->mean_mhz, (1600 + 3 * 1980) / 4.0);
+  EXPECT_EQ(t.sm_clock->rated_max_mhz, 1980);
+  EXPECT_TRUE(t.sm_clock->throttled);
+  EXPECT_EQ(events_.back()["throttled"], true);
 }
 
 TEST_F(SupervisorTest, WrongAnswerNamesCaseAndFirstMismatch) {

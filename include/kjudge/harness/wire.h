@@ -7,7 +7,7 @@
 // message as untrusted input (magic, version, type, exact size, ids in sequence, values in range).
 //
 // Conversation:
-//   judged     -> supervisor  Hello            (once, after start-up)
+//   judged     -> supervisor  Hello            (once, after start-up and the timer's calibration)
 //   supervisor -> judged      Setup            (a case: buffers in the shared memory, parameters)
 //   judged     -> supervisor  SetupDone
 //   supervisor -> judged      Call             (run the submission once on the current buffers)
@@ -23,7 +23,7 @@
 namespace kjudge::harness::wire {
 
 constexpr std::uint32_t kMagic = 0x4744'4a4bu;  // "KJDG"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 
 /// File descriptors the judged process inherits.
 constexpr int kSharedMemoryFd = 3;  ///< memfd holding every buffer of the current case
@@ -48,6 +48,11 @@ struct Hello {
   Header header;
   char backend[kBackendNameBytes] = {};  ///< "cpu", "cuda", "hip"
   char device[64] = {};                  ///< what the backend runs on, for logs
+  /// The median time the backend measures for a call that does nothing (flush, synchronization
+  /// and event overhead included): a floor under every reported time. 0 when it could not be
+  /// measured. Informational: it comes from the judged side.
+  double timer_floor_ns = 0;
+  std::uint64_t flush_bytes = 0;  ///< size of the buffer read to flush the cache before a timed call (GPU backends)
 };
 
 struct BufferDesc {

@@ -23,4 +23,14 @@ Result<Caller> Authenticate(const Request& req, store::Database& db);
 /// Authenticate, then require one of `roles` (admin always passes). kPermissionDenied otherwise.
 Result<Caller> RequireRole(const Request& req, store::Database& db, std::initializer_list<store::Role> roles);
 
+/// The header popcorn-cli identifies its user with (the `cli_id` of ~/.popcorn.yaml).
+inline constexpr std::string_view kPopcornCliIdHeader = "X-Popcorn-Cli-Id";
+
+/// The owner of the popcorn-cli id in `X-Popcorn-Cli-Id`. Only ids of kind popcorn_cli count
+/// (an API token sent in that header is refused like an unknown id). Without the header, a
+/// `Authorization: Bearer` API token is accepted instead (scripts, tests, the web page).
+/// kUnauthenticated, saying how to get an id, when neither identifies anyone; kPermissionDenied,
+/// with the reason and date, for a banned user.
+Result<Caller> AuthenticatePopcorn(const Request& req, store::Database& db);
+
 }  // namespace kjudge::http

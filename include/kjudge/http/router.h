@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kjudge/core/result.h"
@@ -28,8 +29,12 @@ using PathParams = std::map<std::string, std::string, std::less<>>;
 using Handler = std::function<Response(const Request&, const PathParams&)>;
 
 /// The server side of a streamed response (Server-Sent Events, long downloads). A stream handler
-/// either answers once with Respond (errors, redirects) or calls Begin and then Write repeatedly.
-/// Calls block until the bytes are written or the write times out.
+/// either answers once with Respond (errors, redirects) or calls Begin and then Write repeatedly;
+/// the response ends when the handler returns (HTTP/1.1: chunked, ended by the last chunk).
+/// Calls block until the bytes are written or the server's write timeout passes, so a client that
+/// stops reading holds the handler's thread for at most that long.
+///
+/// Thread safety: used by the one thread running the handler.
 class StreamWriter {
  public:
   virtual ~StreamWriter() = default;
@@ -43,6 +48,9 @@ class StreamWriter {
   virtual bool Write(std::string_view data) = 0;
   /// True once the server is shutting down: long streams should finish promptly.
   virtual bool Stopping() const = 0;
+  /// True once the client is known to be gone (it closed the connection, or a write failed or
+  /// timed out): the handler should return. Lets a waiting stream notice without writing.
+  virtual bool ClientGone() const { return false; }
 };
 
 using StreamHandler = std::function<void(const Request&, const PathParams&, StreamWriter&)>;
@@ -79,12 +87,16 @@ class Router {
   bool IsBlocking(const Request& req) const { return KindOf(req) == RouteKind::kBlocking; }
 
   /// Finds the route and runs it. Unknown path -> 404, known path with another method -> 405
-  /// (with Allow), a handler that throws -> 500 with no internals leaked.
+  /// (with Allow; HEAD is answered by GET routes, but not by streamed ones), a handler that
+  /// throws -> 500 with no internals leaked.
   Response Dispatch(const Request& req) const;
 
   /// Runs a kStream route; any other route's response (including 404/405) goes to out.Respond.
   /// A handler that throws before Begin gets a 500 response; after Begin the stream just ends.
   void DispatchStream(const Request& req, StreamWriter& out) const;
+
+  /// Every route as (method, pattern), in the order added: for the API docs check and role tests.
+  std::vector<std::pair<beast_http::verb, std::string>> Routes() const;
 
  private:
   struct Route {

@@ -22,6 +22,9 @@ struct AppLimits {
 };
 
 struct ServerContext {
+  ServerContext(store::Database& database, queue::JobQueue& job_queue, EventHub& event_hub)
+      : db(database), queue(job_queue), events(event_hub) {}
+
   store::Database& db;
   queue::JobQueue& queue;
   EventHub& events;
@@ -32,6 +35,9 @@ struct ServerContext {
   SubmissionIntake Intake() { return SubmissionIntake(db, queue, &events, intake_rules); }
   /// Set at shutdown so long-polls return at once.
   std::atomic<bool> stopping{false};
+  /// Whether new submissions are taken (popcorn's POST /admin/stop clears it): while false, every
+  /// submission route answers 503 and queued jobs still run.
+  std::atomic<bool> accepting{true};
 };
 
 /// Every route: health, runner protocol, submissions.

@@ -27,6 +27,22 @@ Result<Mode> ParseMode(std::string_view name);
 std::string_view VerdictName(Verdict verdict);
 Result<Verdict> ParseVerdict(std::string_view name);
 
+/// The GPU's SM clock during one benchmark case, as the supervisor read it (NVML) after each
+/// timed call.
+struct ClockStats {
+  std::size_t samples = 0;
+  double min_mhz = 0;
+  double mean_mhz = 0;
+  double max_mhz = 0;
+  double rated_max_mhz = 0;        ///< the card's highest SM clock (0 when unknown)
+  std::uint64_t reasons = 0;       ///< every NVML clock-event reason seen (harness::ClockReasonNames)
+  bool throttled = false;          ///< a reason in harness::kThrottleReasonMask was seen
+};
+
+/// Why a benchmark case took no more samples.
+enum class StopReason { kConverged, kBudget, kMaxSamples };
+std::string_view StopReasonName(StopReason reason);
+
 /// Timing statistics of one benchmark case, in nanoseconds.
 struct TimingStats {
   std::size_t samples = 0;
@@ -36,9 +52,17 @@ struct TimingStats {
   double min_ns = 0;
   double max_ns = 0;
   double wall_mean_ns = 0;  ///< the supervisor's own observation of each call, for comparison
+  double rel_sem = 0;       ///< standard error of the mean over the mean
+  StopReason stop = StopReason::kConverged;
+  std::size_t warmup_calls = 0;
+  bool l2_flushed = false;     ///< the cache was flushed before every timed call
+  /// What the harness measured for an empty call (its floor, see harness::wire::Hello); 0 unknown.
+  double timer_floor_ns = 0;
+  std::optional<ClockStats> sm_clock;  ///< absent when no clock could be read (no NVML, host backend)
 };
 
-/// Computes the statistics of `samples_ns` (which must not be empty).
+/// Computes the statistics of `samples_ns` (which must not be empty); the fields past rel_sem
+/// are left to the caller.
 TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns);
 
 struct CaseResult {

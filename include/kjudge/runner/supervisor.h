@@ -6,6 +6,9 @@
 //  * in leaderboard mode every timed call gets inputs from a new seed derived from a secret one;
 //  * a reported time above the wall time the supervisor saw, below the speed of light, or not a
 //    positive finite number rejects the run; so does any out-of-sequence or malformed message.
+// Benchmark cases are sampled after warm-up calls until the standard error of the mean falls under
+// target_rel_error of the mean (at least min_samples), or the case's budget or max_samples ends;
+// with a ClockProbe the GPU's SM clock is read after every timed call and reported with the case.
 //
 // Thread safety: one supervisor runs one job on the calling thread.
 #pragma once
@@ -19,6 +22,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "kjudge/harness/compare.h"
+#include "kjudge/harness/gpu_clock.h"
 #include "kjudge/harness/reference_library.h"
 #include "kjudge/runner/judged_channel.h"
 #include "kjudge/runner/run_result.h"
@@ -44,7 +48,7 @@ struct SupervisorConfig {
   int hello_timeout_ms = 30'000;       ///< start-up of the judged process (CUDA context creation is slow)
   int call_timeout_ms = 10'000;        ///< one call of the submission
   int warmup_calls = 1;
-  int min_samples = 3;
+  int min_samples = 3;                 ///< a benchmark case takes at least this many timed calls
   int max_samples = 100;
   double case_budget_ms = 1'000;       ///< timed calls of one benchmark case stop after this much wall time...
   double target_rel_error = 0.005;     ///< ...or once the standard error of the mean is below this fraction
@@ -65,7 +69,9 @@ using EventSink = std::function<void(const nlohmann::json&)>;
 
 class Supervisor {
  public:
-  Supervisor(const harness::ReferenceLibrary& reference, JudgedChannel& channel, EventSink sink);
+  /// `clocks` (may be null: no clock in the results) reads the judged GPU's clock; not owned.
+  Supervisor(const harness::ReferenceLibrary& reference, JudgedChannel& channel, EventSink sink,
+             harness::ClockProbe* clocks = nullptr);
 
   /// Runs the job to its verdict. Never throws; problem-code failures are kInternalError.
   RunResult Run(const SupervisorConfig& config);
@@ -84,7 +90,9 @@ class Supervisor {
   const harness::ReferenceLibrary& reference_;
   JudgedChannel& channel_;
   EventSink sink_;
+  harness::ClockProbe* clocks_;
   const SupervisorConfig* config_ = nullptr;
+  double timer_floor_ns_ = 0;  ///< from the judged side's Hello
   std::uint32_t next_call_id_ = 1;
   std::uint32_t next_case_id_ = 1;
   bool host_backend_ = false;

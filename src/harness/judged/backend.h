@@ -2,6 +2,7 @@
 // Compiled at judge time with the submission's toolchain; C++17 and the standard library only.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "kjudge/harness/wire.h"
@@ -15,6 +16,13 @@ class Backend {
   virtual const char* name() const = 0;
   /// The device it runs on, for logs ("NVIDIA H100 80GB HBM3 (sm_90)").
   virtual std::string device() const = 0;
+  /// Bytes read to flush the cache before a timed call (0: the backend does not flush).
+  virtual std::uint64_t flush_bytes() const { return 0; }
+  /// Whether the harness should wait for the supervisor's next message by polling (keeping its
+  /// core awake) rather than sleeping: true on GPU backends, where a host thread woken from a
+  /// ~100 ms sleep issues its first library call several times slower and the timed region
+  /// would count that.
+  virtual bool poll_between_calls() const { return false; }
   /// Allocates the case's buffers; `shared` is the mapped shared memory of setup.shared_bytes.
   virtual bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string* error) = 0;
   /// The pointers handed to kj_call, in buffer order (device pointers on GPU backends).
@@ -23,7 +31,9 @@ class Backend {
   virtual void* stream() const = 0;
   /// Copies every buffer from the shared memory to the device (inputs, and the poisoned outputs).
   virtual bool Upload(std::string* error) = 0;
-  /// Runs `call` once and measures it; the measurement ends only when all work it started is done.
+  /// Runs `call` once and measures it. With `flush_l2` the caches are flushed first. The
+  /// measurement starts only once all earlier work is done (the flush cannot overlap the call) and
+  /// ends only when all work the call started is done, on any stream.
   virtual bool TimedCall(void (*call)(void*), void* context, bool flush_l2, double* elapsed_ns, std::string* error) = 0;
   /// Copies the outputs back into the shared memory.
   virtual bool Download(std::string* error) = 0;

@@ -1,12 +1,16 @@
-// HIP backend (mirrors the CUDA one): every buffer is copied to device memory before the timed region; the timed region
-// is bracketed by events on the harness's stream and ends only after the whole device is idle, so
-// work the submission left on other streams is counted. Before each timed call the L2 is flushed by
-// *reading* a buffer twice its size (writing would leave dirty lines whose write-back lands inside
-// the timed kernel), and any persisting-L2 carve-out is reset.
+// HIP backend; mirrors the CUDA one (see backend_cuda.cu for the method):
+//  * every buffer is on the device before the timed region;
+//  * before a timed call the last-level cache is flushed by *reading* a buffer twice its size. On
+//    CDNA 3/4 (gfx94x, gfx95x) that level is the 256 MiB Infinity Cache behind the L2, which the
+//    runtime does not report, so the flush covers the larger of the two. HIP has no persisting-L2
+//    carve-out to reset;
+//  * the whole device is synchronized before the start event and after the submission's call,
+//    before the stop event: nothing overlaps the timed region, and work the submission left on
+//    any stream is counted.
 #include <hip/hip_runtime.h>
 
-#include <chrono>
-#include <cstdio>
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +28,11 @@ __global__ void ReadFlush(const int4* data, std::size_t n, int* sink) {
   if ((acc.x ^ acc.y ^ acc.z ^ acc.w) == 0x7fffffff) *sink = 1;  // keeps the loads alive
 }
 
+/// The Infinity Cache (MALL) of MI300X and MI355X: the last level a flush must cover.
+constexpr std::size_t kInfinityCacheBytes = 256u << 20;
+/// Used when the device reports no L2 size.
+constexpr std::size_t kFallbackCacheBytes = 256u << 20;
+
 bool Check(hipError_t err, const char* what, std::string* error) {
   if (err == hipSuccess) return true;
   *error = std::string(what) + ": " + hipGetErrorString(err);
@@ -33,15 +42,9 @@ bool Check(hipError_t err, const char* what, std::string* error) {
 class HipBackend final : public Backend {
  public:
   HipBackend() {
-    // A failure here is reported by the first Prepare, so the supervisor sees it as a failed run.
-    std::string* e = &init_error_;
-    Check(hipGetDevice(&device_), "hipGetDevice", e) && Check(hipGetDeviceProperties(&props_, device_), "hipGetDeviceProperties", e) &&
-        Check(hipStreamCreateWithFlags(&stream_, hipStreamNonBlocking), "hipStreamCreate", e) &&
-        Check(hipEventCreate(&start_), "hipEventCreate", e) && Check(hipEventCreate(&stop_), "hipEventCreate", e) &&
-        Check(hipMalloc(&flush_, FlushBytes()), "hipMalloc(flush)", e) &&
-        Check(hipMemset(flush_, 1, FlushBytes()), "hipMemset(flush)", e) &&
-        Check(hipMalloc(&sink_, sizeof(int)), "hipMalloc", e);
-    flush_bytes_ = FlushBytes();
+    // A failure here is reported by the first Prepare (or TimedCall), so the supervisor sees it as
+    // a failed run.
+    if (!Init(&init_error_) && init_error_.empty()) init_error_ = "HIP initialisation failed";
   }
   ~HipBackend() override {
     Free();
@@ -51,8 +54,11 @@ class HipBackend final : public Backend {
 
   const char* name() const override { return "hip"; }
   std::string device() const override {
-    return std::string(props_.name) + " (" + std::string(props_.gcnArchName) + ")";
+    return std::string(props_.name) + " (" + std::string(props_.gcnArchName) + ", " + std::to_string(props_.multiProcessorCount) +
+           " CUs, " + std::to_string(cache_bytes_ >> 20) + " MiB LLC)";
   }
+  std::uint64_t flush_bytes() const override { return flush_bytes_; }
+  bool poll_between_calls() const override { return true; }
 
   bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string* error) override {
     if (!init_error_.empty()) {
@@ -82,15 +88,21 @@ class HipBackend final : public Backend {
   }
 
   bool TimedCall(void (*call)(void*), void* context, bool flush_l2, double* elapsed_ns, std::string* error) override {
+    if (!init_error_.empty()) {
+      *error = init_error_;
+      return false;
+    }
     if (flush_l2) {
-      // HIP has no persisting-L2 carve-out to reset.
       ReadFlush<<<props_.multiProcessorCount * 4, 256, 0, stream_>>>(static_cast<const int4*>(flush_), flush_bytes_ / sizeof(int4),
                                                                        sink_);
+      if (!Check(hipGetLastError(), "cache flush", error)) return false;
     }
+    // Nothing runs when the clock starts: the flush is over, and so is anything else.
+    if (!Check(hipDeviceSynchronize(), "before the timed call", error)) return false;
     if (!Check(hipEventRecord(start_, stream_), "hipEventRecord", error)) return false;
     call(context);
-    // Wait for every stream, then close the measurement: work the submission left running elsewhere
-    // is inside the interval.
+    // Wait for every stream, then close the measurement: work the submission left running
+    // elsewhere is inside the interval.
     if (!Check(hipDeviceSynchronize(), "submission", error)) return false;
     if (!Check(hipEventRecord(stop_, stream_), "hipEventRecord", error)) return false;
     if (!Check(hipEventSynchronize(stop_), "hipEventSynchronize", error)) return false;
@@ -110,17 +122,31 @@ class HipBackend final : public Backend {
   }
 
  private:
+  bool Init(std::string* e) {
+    if (!Check(hipGetDevice(&device_), "hipGetDevice", e) || !Check(hipGetDeviceProperties(&props_, device_), "hipGetDeviceProperties", e)) {
+      return false;
+    }
+    int l2 = 0;
+    if (!Check(hipDeviceGetAttribute(&l2, hipDeviceAttributeL2CacheSize, device_), "hipDeviceGetAttribute(L2)", e)) return false;
+    cache_bytes_ = l2 > 0 ? static_cast<std::size_t>(l2) : kFallbackCacheBytes;
+    const std::string arch(props_.gcnArchName);
+    if (arch.rfind("gfx94", 0) == 0 || arch.rfind("gfx95", 0) == 0) cache_bytes_ = std::max(cache_bytes_, kInfinityCacheBytes);
+    flush_bytes_ = 2 * cache_bytes_;
+    return Check(hipStreamCreateWithFlags(&stream_, hipStreamNonBlocking), "hipStreamCreate", e) &&
+           Check(hipEventCreate(&start_), "hipEventCreate", e) && Check(hipEventCreate(&stop_), "hipEventCreate", e) &&
+           Check(hipMalloc(&flush_, flush_bytes_), "hipMalloc(flush)", e) &&
+           Check(hipMemset(flush_, 1, flush_bytes_), "hipMemset(flush)", e) &&
+           Check(hipMalloc(&sink_, sizeof(int)), "hipMalloc", e) && Check(hipDeviceSynchronize(), "init", e);
+  }
+
   void Free() {
     for (void* p : pointers_) (void)hipFree(p);
     pointers_.clear();
   }
 
-  std::size_t FlushBytes() const {
-    return 2 * static_cast<std::size_t>(props_.l2CacheSize > 0 ? props_.l2CacheSize : (50 << 20));
-  }
-
   int device_ = 0;
   hipDeviceProp_t props_{};
+  std::size_t cache_bytes_ = 0;
   hipStream_t stream_ = nullptr;
   hipEvent_t start_ = nullptr, stop_ = nullptr;
   void* flush_ = nullptr;

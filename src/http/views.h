@@ -1,0 +1,37 @@
+// JSON views of the records several route groups return, so a leaderboard, user, token, run or
+// queue position looks the same in every answer. docs/openapi.yaml declares each as a schema of
+// the same name (Leaderboard, User, Token, Run, QueueStatus).
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kjudge/http/submission_intake.h"
+#include "kjudge/store/leaderboard_repository.h"
+#include "kjudge/store/run_repository.h"
+#include "kjudge/store/token_repository.h"
+#include "kjudge/store/user_repository.h"
+
+namespace kjudge::http {
+
+/// A value, or JSON null when absent.
+template <typename T>
+nlohmann::json OrNull(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
+/// `staff` adds its visibility; `now_ms` decides accepts_submissions (open and before the deadline).
+nlohmann::json LeaderboardJson(const store::Leaderboard& board, bool staff, std::int64_t now_ms);
+nlohmann::json UserJson(const store::User& user);
+/// Never the secret. `user_name` is empty for an unredeemed invite.
+nlohmann::json TokenJson(const store::Token& token, const std::optional<std::string>& user_name);
+nlohmann::json QueueJson(const QueueStatus& queue);
+/// The run with its per-case results and logs.
+nlohmann::json RunJson(const store::Run& run);
+
+}  // namespace kjudge::http
