@@ -2,6 +2,7 @@
 
 #include "kjudge/problem/bundle.h"
 #include "kjudge/problem/spec_json.h"
+#include "kjudge/problem/version_input.h"
 #include "kjudge/store/problem_repository.h"
 
 namespace kjudge::cli {
@@ -18,14 +19,7 @@ Result<LoadedProblems> LoadProblemsIntoStore(const std::filesystem::path& root, 
   LoadedProblems loaded;
   store::ProblemRepository repo(db);
   for (const auto& b : *bundles) {
-    store::ProblemVersionInput input;
-    input.name = b.spec.name;
-    input.title = b.spec.title;
-    input.content_hash = b.content_hash;
-    input.spec_json = problem::SpecToJson(b.spec).dump();
-    input.files = b.files;
-    input.gpus = b.spec.gpus;
-    if (b.spec.deadline_unix_s) input.deadline_ms = *b.spec.deadline_unix_s * 1000;
+    const store::ProblemVersionInput input = problem::VersionInputOf(b);
     KJ_ASSIGN_OR_RETURN(store::PublishResult published, repo.Publish(input));
     loaded.names.push_back(b.spec.name);
     if (published.created_version || published.changed_active) loaded.new_versions.push_back(b.spec.name);

@@ -13,6 +13,7 @@
 #include "kjudge/problem/bundle.h"
 #include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/problem/spec_json.h"
+#include "kjudge/problem/version_input.h"
 #include "kjudge/store/audit_repository.h"
 #include "kjudge/store/job_repository.h"
 #include "kjudge/store/leaderboard_repository.h"
@@ -321,14 +322,7 @@ Result<Reply> PushProblem(ServerContext& ctx, const Caller& caller, const PathPa
     files.emplace(path, content.get<std::string>());
   }
   KJ_ASSIGN_OR_RETURN(problem::ProblemBundle bundle, problem::BundleFromFiles(std::move(files), "bundle"));
-  store::ProblemVersionInput input;
-  input.name = bundle.spec.name;
-  input.title = bundle.spec.title;
-  input.content_hash = bundle.content_hash;
-  input.spec_json = problem::SpecToJson(bundle.spec).dump();
-  input.files = bundle.files;
-  input.gpus = bundle.spec.gpus;
-  if (bundle.spec.deadline_unix_s) input.deadline_ms = *bundle.spec.deadline_unix_s * 1000;
+  const store::ProblemVersionInput input = problem::VersionInputOf(bundle);
   KJ_ASSIGN_OR_RETURN(auto tx, ctx.db.BeginWrite());
   KJ_ASSIGN_OR_RETURN(store::PublishResult published, store::ProblemRepository(tx).Publish(input));
   nlohmann::json created = nlohmann::json::array();

@@ -41,7 +41,8 @@ namespace {
 constexpr std::size_t kReadChunkBytes = 4096;
 /// At the end of a TLS connection, how long the close_notify exchange may take.
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
-/// How long a plain-HTTP client on the HTTPS port may take to finish sending before it is closed.
+/// How long a refused client (plain HTTP on the HTTPS port, a request over a limit) may take to
+/// finish sending before it is closed.
 constexpr auto kPlainRefusalDrain = std::chrono::seconds(1);
 /// How often a stream thread waiting for a write checks whether the I/O threads have stopped.
 constexpr auto kAwaitSlice = std::chrono::milliseconds(50);
@@ -348,6 +349,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     plain.version(11);
     plain.keep_alive(false);
     keep_alive_ = false;
+    // The request may not have been read to its end (a body over the limit is refused at its
+    // headers): close only after draining what the client still sends, or closing with unread
+    // data resets the connection and the client never sees this answer.
+    drain_after_write_ = true;
     Response res = ErrorResponse(plain, status, code, message);
     res.set(beast::http::field::server, "kjudge");
     Write(std::move(res));
@@ -366,6 +371,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     response_.reset();
     ++requests_served_;
     if (ec) return CloseNow();
+    if (drain_after_write_) {
+      phase_ = Phase::kClosed;
+      ++idle_generation_;
+      idle_timer_.cancel();
+      beast::error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Lowest().expires_after(kPlainRefusalDrain);
+      return Drain();
+    }
     if (!keep_alive_) return Close();
     AwaitRequest();
   }
@@ -437,6 +451,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Phase phase_ = Phase::kIdle;
   SteadyClock::time_point request_deadline_{};
   bool keep_alive_ = false;
+  bool drain_after_write_ = false;  ///< an error answer to a request not read to its end
   bool handshake_done_ = false;
   bool background_read_ = false;
   std::atomic<bool> client_gone_{false};  ///< also read by the stream's thread

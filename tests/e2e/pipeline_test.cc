@@ -52,8 +52,9 @@ nlohmann::json WaitForVerdict(testing::TestHttpClient& client, std::int64_t id, 
 
 TEST(PipelineTest, EverySampleCppSolutionGetsItsDeclaredVerdict) {
   KJ_REQUIRE_SANDBOX();
+  // Every sample at once: more than the default cap of 20 waiting jobs per user.
   testing::ServerProcess server({"--problems", std::string(KJUDGE_SOURCE_DIR) + "/problems", "--local-runner", "cpu",
-                                 "--local-runner", "cpu"});
+                                 "--local-runner", "cpu", "--max-queued-jobs", "200"});
   ASSERT_TRUE(server.started()) << server.error();
   const std::string token = server.AddUser("alice");
   auto client = testing::AuthedClient(server.port(), token);

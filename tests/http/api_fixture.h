@@ -238,41 +238,5 @@ class ApiServer {
   std::atomic<int> counter_{0};
 };
 
-/// The status line and headers of a response whose body may never end (a live stream): sends the
-/// request, reads up to the blank line, and closes. Status 0 with `error` set when none came.
-inline TestResponse HeadOf(std::uint16_t port, boost::beast::http::verb method, const std::string& target,
-                           const std::string& token, const std::string& body = "",
-                           const std::string& content_type = "application/json",
-                           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  TestResponse out;
-  try {
-    boost::asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(std::chrono::seconds(10));
-    stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    for (const auto& [k, v] : headers) req.set(k, v);
-    if (!body.empty()) {
-      req.set(http::field::content_type, content_type);
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::empty_body> parser;
-    http::read_header(stream, buffer, parser);
-    out.status = static_cast<int>(parser.get().result_int());
-    out.headers = parser.get().base();
-    beast::error_code ec;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-  } catch (const std::exception& e) {
-    out.error = e.what();
-  }
-  return out;
-}
 
 }  // namespace kjudge::testing

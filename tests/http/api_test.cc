@@ -95,12 +95,13 @@ TEST_F(ApiTest, CreateSaysWhereInTheQueueAndReturnsTheEarlierSubmissionForAResen
 
 TEST_F(ApiTest, PopcornHashHeadersAreStoredAsCommentsSoTheFileCompiles) {
   // The same file popcorn-cli sends, through our own API (kjudge submit, the web page, scripts).
-  const std::string sent = "#!POPCORN leaderboard vectoradd\n#!POPCORN gpu H100\n" + server_.Source();
+  const std::string body = server_.Source();
+  const std::string sent = "#!POPCORN leaderboard vectoradd\n#!POPCORN gpu H100\n" + body;
   auto r = Post(*competitor_, "/api/v1/submissions", SubmitBody(sent));
   ASSERT_EQ(r.status, 201) << r.body;
   auto stored = store::SubmissionRepository(server_.db()).Get(Body(r)["id"].get<std::int64_t>());
   ASSERT_TRUE(stored.ok());
-  EXPECT_EQ(stored->source, "//!POPCORN leaderboard vectoradd\n//!POPCORN gpu H100\n" + server_.Source());
+  EXPECT_EQ(stored->source, "//!POPCORN leaderboard vectoradd\n//!POPCORN gpu H100\n" + body);
 }
 
 TEST_F(ApiTest, ReadingASubmissionShowsItsQueuePositionUntilItIsJudged) {

@@ -9,6 +9,10 @@
 // The judging itself is driven through the runner protocol (lease, events, result), so what a
 // poll sees is what a real runner's report produces.
 #include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>

@@ -1,6 +1,10 @@
 #include "kjudge/http/server.h"
 
 #include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
 #include <atomic>

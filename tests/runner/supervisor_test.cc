@@ -77,7 +77,9 @@ TEST_F(SupervisorTest, BenchmarkReportsHowItWasTimed) {
   ASSERT_EQ(r.verdict, Verdict::kPassed) << r.message;
   const auto& t = *r.cases[2].timing;
   EXPECT_NEAR(t.rel_sem, t.stddev_ns / std::sqrt(static_cast<double>(t.samples)) / t.mean_ns, 1e-12);
-  if (t.stop == StopReason::kConverged) EXPECT_LE(t.rel_sem, SupervisorConfig{}.target_rel_error);
+  if (t.stop == StopReason::kConverged) {
+    EXPECT_LE(t.rel_sem, SupervisorConfig{}.target_rel_error);
+  }
   EXPECT_EQ(t.warmup_calls, 1u);
   EXPECT_FALSE(t.l2_flushed);   // the host backend has no cache flush
   EXPECT_GE(t.timer_floor_ns, 0);  // the harness timed empty calls at start-up (a few ns here)
