@@ -4,15 +4,10 @@
 // (Competitions, ranking rules other than the run's own score and pages come with the scoring issue.)
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <map>
 
 #include "access.h"
 #include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/store/leaderboard_repository.h"
-#include "kjudge/store/run_repository.h"
-#include "kjudge/store/submission_repository.h"
-#include "kjudge/store/user_repository.h"
 #include "query_params.h"
 #include "routes.h"
 #include "views.h"
@@ -23,55 +18,6 @@ namespace {
 
 using beast_http::status;
 using beast_http::verb;
-
-struct Entry {
-  std::int64_t user_id = 0;
-  std::int64_t submission_id = 0;
-  std::int64_t run_id = 0;
-  double score_ns = 0;
-  std::optional<double> sol_ratio;
-  std::int64_t submitted_ms = 0;
-  int submissions = 0;
-};
-
-Result<std::vector<Entry>> Standings(store::Database& db, const store::Leaderboard& board) {
-  std::map<std::int64_t, Entry> best;  // by user
-  std::optional<std::int64_t> before;
-  store::SubmissionRepository submissions(db);
-  store::RunRepository runs(db);
-  for (;;) {
-    KJ_ASSIGN_OR_RETURN(auto page, submissions.ListByLeaderboard(board.id, store::PageRequest{store::kMaxPageSize, before}));
-    for (const auto& sub : page) {
-      if (sub.mode != store::Mode::kLeaderboard) continue;
-      Entry& e = best[sub.user_id];
-      e.user_id = sub.user_id;
-      ++e.submissions;
-      KJ_ASSIGN_OR_RETURN(auto sub_runs, runs.ListBySubmission(sub.id));
-      for (const auto& run : sub_runs) {
-        if (run.verdict != store::Verdict::kPassed || !run.score_ns) continue;
-        const bool better = e.run_id == 0 || *run.score_ns < e.score_ns ||
-                            (*run.score_ns == e.score_ns && sub.created_ms < e.submitted_ms);
-        if (better) {
-          e.submission_id = sub.id;
-          e.run_id = run.id;
-          e.score_ns = *run.score_ns;
-          e.sol_ratio = run.sol_ratio;
-          e.submitted_ms = sub.created_ms;
-        }
-      }
-    }
-    if (page.size() < store::kMaxPageSize) break;
-    before = page.back().id;
-  }
-  std::vector<Entry> out;
-  for (auto& [_, e] : best) {
-    if (e.run_id != 0) out.push_back(e);
-  }
-  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {
-    return a.score_ns != b.score_ns ? a.score_ns < b.score_ns : a.submitted_ms < b.submitted_ms;
-  });
-  return out;
-}
 
 Response List(ServerContext& ctx, const Request& req) {
   auto caller = OptionalPerson(req, ctx.db);
@@ -95,15 +41,13 @@ Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
   if (!board.ok() || !MaySee(*caller, *board)) {
     return ErrorResponse(req, status::not_found, "not_found", "no leaderboard " + p.at("problem") + " on " + p.at("gpu"));
   }
-  auto standings = Standings(ctx.db, *board);
+  auto standings = store::LeaderboardRepository(ctx.db).Standings(board->id);
   if (!standings.ok()) return ErrorResponse(req, standings.error());
   nlohmann::json entries = nlohmann::json::array();
-  store::UserRepository users(ctx.db);
   int rank = 0;
   for (const auto& e : *standings) {
-    auto user = users.Get(e.user_id);
     entries.push_back({{"rank", ++rank},
-                       {"user", user.ok() ? user->display_name : "?"},
+                       {"user", e.display_name},
                        {"score_ns", e.score_ns},
                        {"sol_ratio", e.sol_ratio ? nlohmann::json(*e.sol_ratio) : nlohmann::json()},
                        {"submission_id", e.submission_id},

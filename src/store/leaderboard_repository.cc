@@ -1,6 +1,8 @@
 #include "kjudge/store/leaderboard_repository.h"
 
+#include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "leaderboard_rows.h"
 #include "row_reading.h"
@@ -66,6 +68,60 @@ Result<Leaderboard> LeaderboardRepository::Find(std::string_view problem_name, s
                                                 problem_name, gpu));
     return SingleRow<Leaderboard>(stmt, [](const Statement& row) { return ReadLeaderboard(row); },
                                   "leaderboard " + std::string(problem_name) + " on " + std::string(gpu));
+  });
+}
+
+Result<std::vector<StandingEntry>> LeaderboardRepository::Standings(std::int64_t id) {
+  return session_.Read([&](Connection& c) -> Result<std::vector<StandingEntry>> {
+    // Two scans of covering indexes (migration 0003), reduced here: SQLite's window functions
+    // sort through a temporary B-tree and cost several times more for the same answer.
+    std::unordered_map<std::int64_t, StandingEntry> by_user;
+    KJ_ASSIGN_OR_RETURN(Statement tried, c.Query(
+        "SELECT s.user_id, users.display_name, count(*) FROM submissions s JOIN users ON users.id = s.user_id"
+        " WHERE s.leaderboard_id = ? AND s.mode = 'leaderboard' GROUP BY s.user_id",
+        id));
+    for (;;) {
+      KJ_ASSIGN_OR_RETURN(bool row, tried.Step());
+      if (!row) break;
+      StandingEntry& e = by_user[tried.Int(0)];
+      e.user_id = tried.Int(0);
+      e.display_name = tried.Text(1);
+      e.submissions = tried.Int(2);
+    }
+    KJ_ASSIGN_OR_RETURN(Statement passed, c.Query(
+        "SELECT s.user_id, s.id, s.created_ms, r.id, r.score_ns, r.sol_ratio"
+        " FROM submissions s JOIN runs r ON r.submission_id = s.id"
+        " WHERE s.leaderboard_id = ? AND s.mode = 'leaderboard' AND r.verdict = 'passed' AND r.score_ns IS NOT NULL",
+        id));
+    for (;;) {
+      KJ_ASSIGN_OR_RETURN(bool row, passed.Step());
+      if (!row) break;
+      auto it = by_user.find(passed.Int(0));
+      if (it == by_user.end()) continue;  // cannot happen within one snapshot
+      StandingEntry& e = it->second;
+      const double score = passed.Double(4);
+      const std::int64_t submitted = passed.Int(2), run_id = passed.Int(3);
+      const bool better = e.run_id == 0 || score < e.score_ns ||
+                          (score == e.score_ns && (submitted < e.submitted_ms ||
+                                                   (submitted == e.submitted_ms && run_id < e.run_id)));
+      if (!better) continue;
+      e.submission_id = passed.Int(1);
+      e.run_id = run_id;
+      e.score_ns = score;
+      e.sol_ratio = passed.OptionalDouble(5);
+      e.submitted_ms = submitted;
+    }
+    std::vector<StandingEntry> out;
+    out.reserve(by_user.size());
+    for (auto& [_, e] : by_user) {
+      if (e.run_id != 0) out.push_back(std::move(e));
+    }
+    std::sort(out.begin(), out.end(), [](const StandingEntry& a, const StandingEntry& b) {
+      if (a.score_ns != b.score_ns) return a.score_ns < b.score_ns;
+      if (a.submitted_ms != b.submitted_ms) return a.submitted_ms < b.submitted_ms;
+      return a.run_id < b.run_id;
+    });
+    return out;
   });
 }
 

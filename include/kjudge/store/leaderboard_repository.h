@@ -32,6 +32,18 @@ struct Leaderboard {
   }
 };
 
+/// One competitor's entry on a leaderboard: their best passing leaderboard-mode run.
+struct StandingEntry {
+  std::int64_t user_id = 0;
+  std::string display_name;
+  std::int64_t submission_id = 0;
+  std::int64_t run_id = 0;
+  double score_ns = 0;
+  std::optional<double> sol_ratio;
+  std::int64_t submitted_ms = 0;  ///< when the entry's submission was made
+  std::int64_t submissions = 0;   ///< the competitor's leaderboard-mode submissions here, passing or not
+};
+
 class LeaderboardRepository {
  public:
   explicit LeaderboardRepository(Session session) : session_(session) {}
@@ -44,6 +56,11 @@ class LeaderboardRepository {
   Result<Leaderboard> Get(std::int64_t id);
   /// The leaderboard of (problem name, GPU). kNotFound when absent.
   Result<Leaderboard> Find(std::string_view problem_name, std::string_view gpu);
+
+  /// The standings of leaderboard `id`: per competitor the passing leaderboard-mode run with the
+  /// lowest score (a tie goes to the earlier submission), ordered by score, ties to the earlier
+  /// submission. Reads the covering indexes of migration 0003, never the wide rows.
+  Result<std::vector<StandingEntry>> Standings(std::int64_t id);
 
   /// Sets or (nullopt) clears the deadline. kNotFound when absent.
   Status SetDeadline(std::int64_t id, std::optional<std::int64_t> deadline_ms);
