@@ -4,7 +4,7 @@
 # pipeline_bench (e.g. --runs 200). Run it on an otherwise idle machine: the numbers are only as
 # quiet as the host. bench/README.md says what each benchmark measures and how to read the results.
 #   KJUDGE_BENCH_ONLY=ingest,leaderboard   run only these (pipeline, sandbox, ingest, leaderboard,
-#                                          fuzz); the other sections are kept from docs/perf.md
+#                                          pages, fuzz); the other sections are kept from docs/perf.md
 #   KJUDGE_BENCH_FUZZ_SECONDS=600          how long the libFuzzer run lasts (fuzz/run.sh)
 #   KJUDGE_BENCH_INGEST_ARGS="--submissions 20000"   extra ingest_bench arguments
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/deps.sh
 ensure_bench_deps
 build_dir=${KJUDGE_BENCH_BUILD_DIR:-build-release}
-only=${KJUDGE_BENCH_ONLY:-pipeline,sandbox,ingest,leaderboard,fuzz}
+only=${KJUDGE_BENCH_ONLY:-pipeline,sandbox,ingest,leaderboard,pages,fuzz}
 fuzz_seconds=${KJUDGE_BENCH_FUZZ_SECONDS:-600}
 wanted() { [[ ",$only," == *",$1,"* ]]; }
 
@@ -65,6 +65,11 @@ if wanted leaderboard; then
   echo "== bench/leaderboard"
   bench/leaderboard/leaderboard_bench.sh "$build_dir" "$out/leaderboard.md"
   stamp >>"$out/leaderboard.md"
+fi
+if wanted pages; then
+  echo "== bench/pages"
+  bench/pages/pages_bench.sh "$build_dir" "$out/pages.md"
+  stamp >>"$out/pages.md"
 fi
 if wanted fuzz; then
   echo "== fuzz (${fuzz_seconds} s)"
@@ -140,6 +145,16 @@ dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && e
     cat "$out/leaderboard.md"
   else
     carried leaderboard
+  fi
+  echo
+  if wanted pages; then
+    echo "## bench/pages: the leaderboard page with 10,000 competitors and 1,000,000 runs"
+    echo
+    echo "Target (issue 6): under 20 ms at the median, and at least 5,000 requests/s from wrk on 2 cores."
+    echo
+    cat "$out/pages.md"
+  else
+    carried pages
   fi
   echo
   if wanted fuzz; then

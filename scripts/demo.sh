@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-machine demo: installs what is missing, builds, starts `kjudge serve` with its embedded
 # database (var/demo.db) and an in-process cpu runner on http://127.0.0.1:8080, loads problems/,
-# judges every problem's sample cpp solutions in leaderboard mode, and prints the URLs.
+# judges every problem's sample cpp solutions in leaderboard mode, and prints the leaderboard URL.
 #   scripts/demo.sh          serve until Ctrl-C
 #   scripts/demo.sh --once   do the same work, check the server answers, stop it and exit
 # Environment: KJUDGE_DEMO_PORT (default 8080), KJUDGE_DEMO_DB (default var/demo.db).
@@ -80,7 +80,8 @@ for dir in problems/*/; do
   "$kjudge" leaderboard "$problem" cpu --server "http://127.0.0.1:$port" || true
   echo
 done
-echo "kjudge is running: http://127.0.0.1:$port/healthz"
+echo "kjudge is running: http://127.0.0.1:$port/"
+echo "leaderboard: http://127.0.0.1:$port/leaderboards/vectoradd/cpu"
 echo "leaderboard (JSON): http://127.0.0.1:$port/api/v1/leaderboards/vectoradd/cpu"
 echo "database: $db"
 if [ "$once" = 1 ]; then

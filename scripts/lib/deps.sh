@@ -4,7 +4,7 @@
 KJUDGE_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config git ca-certificates curl
   libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libspdlog-dev
-  libcli11-dev libyaml-cpp-dev libssl-dev libseccomp-dev bubblewrap
+  libcli11-dev libyaml-cpp-dev libcmark-dev libssl-dev libseccomp-dev bubblewrap
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 
@@ -33,8 +33,9 @@ ensure_packages() {
 
 # The test suite also compiles every problem's HIP code (compile only: no AMD GPU needed), and
 # builds and runs the libFuzzer targets (fuzz/) with clang, whose fuzzer and sanitizer runtimes
-# come with libclang-common-15-dev.
-KJUDGE_TEST_PACKAGES=(hipcc libamdhip64-dev clang-15 libclang-common-15-dev)
+# come with libclang-common-15-dev. The web pages are checked in headless Chromium (with a font,
+# so its screenshots show text).
+KJUDGE_TEST_PACKAGES=(hipcc libamdhip64-dev clang-15 libclang-common-15-dev chromium fonts-dejavu-core)
 
 # scripts/bench.sh also drives HTTP load with wrk.
 KJUDGE_BENCH_PACKAGES=(wrk)

@@ -26,6 +26,7 @@ Command RegisterAdmin(CLI::App& root);
 Command RegisterVersion(CLI::App& root);
 Command RegisterSupervise(CLI::App& root);
 Command RegisterLeaderboard(CLI::App& root);
+Command RegisterCompare(CLI::App& root);
 Command RegisterSubmissions(CLI::App& root);
 Command RegisterTemplate(CLI::App& root);
 Command RegisterCancel(CLI::App& root);

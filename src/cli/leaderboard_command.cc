@@ -39,7 +39,7 @@ int Show(const LeaderboardFlags& f) {
   for (const auto& e : entries) {
     const std::string score = e.contains("score_ns") && e["score_ns"].is_number() ? FormatDuration(e["score_ns"].get<double>(), false) : "-";
     const std::string sol = e.contains("sol_ratio") && e["sol_ratio"].is_number() ? FormatRatio(e["sol_ratio"].get<double>()) : "-";
-    std::printf("%-5d %-24s %12s %10s %12lld\n", e.value("rank", 0), e.value("user", std::string("?")).c_str(), score.c_str(),
+    std::printf("%-5d %-24s %12s %10s %12lld\n", e.value("rank", 0), e.value("display_name", e.value("user", std::string("?"))).c_str(), score.c_str(),
                 sol.c_str(), static_cast<long long>(e.value("submission_id", std::int64_t{0})));
   }
   if (entries.empty()) std::cout << "(no passing leaderboard submissions yet)\n";

@@ -26,7 +26,7 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   const std::vector<Command> commands = {RegisterServe(app),       RegisterRunner(app),      RegisterSubmit(app),
                                          RegisterSubmissions(app), RegisterCancel(app),      RegisterTemplate(app),
-                                         RegisterProblems(app),    RegisterLeaderboard(app), RegisterAdmin(app),
+                                         RegisterProblems(app),    RegisterLeaderboard(app), RegisterCompare(app), RegisterAdmin(app),
                                          RegisterVersion(app),     RegisterSupervise(app)};
   try {
     app.parse(argc, argv);

@@ -9,7 +9,11 @@
 #include <string>
 
 #include "access.h"
+#include "documents.h"
+#include "kjudge/problem/gpu_catalog.h"
+#include "kjudge/problem/sol_model.h"
 #include "kjudge/problem/spec.h"
+#include "kjudge/problem/spec_json.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "kjudge/store/problem_repository.h"
 #include "query_params.h"
@@ -122,46 +126,56 @@ Response List(ServerContext& ctx, const Request& req) {
   return JsonResponse(req, status::ok, Dump({{"problems", std::move(out)}}));
 }
 
+/// The benchmark cases and their speed of light on each visible GPU (docs/web.md). A spec that no
+/// longer parses (an older format) leaves both empty rather than failing the page.
+void AddSpeedOfLight(const ProblemView& v, nlohmann::json& j) {
+  j["statistic"] =
+      "each benchmark case is timed until the relative standard error of its mean is under 0.5% (or its time "
+      "budget ends) and contributes its mean time; the score is the " +
+      std::string(v.spec.is_object() && v.spec.value("ranking_by", "geomean") == "mean"   ? "weighted arithmetic mean"
+                  : v.spec.is_object() && v.spec.value("ranking_by", "geomean") == "last" ? "time of the last case"
+                                                                                          : "weighted geometric mean") +
+      " over benchmark cases";
+  j["benchmark_cases"] = nlohmann::json::array();
+  j["speed_of_light"] = nlohmann::json::array();
+  if (!v.spec.is_object()) return;
+  auto spec = problem::SpecFromJson(v.spec);
+  if (!spec.ok()) return;
+  for (std::size_t i = 0; i < spec->benchmarks.size(); ++i) {
+    const auto& c = spec->benchmarks[i];
+    j["benchmark_cases"].push_back({{"index", i},
+                                    {"params", c.params},
+                                    {"weight", c.weight},
+                                    {"flops", c.flops},
+                                    {"bytes", c.bytes},
+                                    {"dtype", problem::ComputeTypeName(c.sol.dtype)}});
+  }
+  for (const auto& b : v.boards) {
+    nlohmann::json row = {{"gpu", b.gpu}, {"error", nullptr}, {"cases", nlohmann::json::array()}};
+    const problem::GpuSpec* gpu = problem::FindGpu(b.gpu);
+    for (std::size_t i = 0; gpu != nullptr && i < spec->benchmarks.size(); ++i) {
+      auto sol = problem::CaseSpeedOfLight(*gpu, spec->benchmarks[i]);
+      if (!sol.ok()) {
+        row["error"] = sol.error().message;
+        break;
+      }
+      row["cases"].push_back({{"index", i},
+                              {"sol_ns", sol->seconds * 1e9},
+                              {"compute_ns", sol->compute_seconds * 1e9},
+                              {"memory_ns", sol->memory_seconds * 1e9},
+                              {"bound", sol->memory_bound() ? "memory" : "compute"}});
+    }
+    if (gpu == nullptr) row["error"] = "'" + b.gpu + "' is not in the GPU catalogue";
+    j["speed_of_light"].push_back(std::move(row));
+  }
+}
+
 Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
   auto caller = OptionalPerson(req, ctx.db);
   if (!caller.ok()) return ErrorResponse(req, caller.error());
-  auto view = ViewByName(ctx.db, *caller, p.at("name"));
-  if (!view.ok()) return ErrorResponse(req, view.error());
-  const bool staff = IsStaff(*caller);
-  const std::int64_t now = ctx.db.clock().NowMs();
-  nlohmann::json j = Summary(*view);
-  const nlohmann::json& spec = view->spec;
-  j["description"] = spec.is_object() ? spec.value("description", "") : "";
-  j["tolerance"] = spec.is_object() ? spec.value("tolerance", nlohmann::json::object()) : nlohmann::json::object();
-  j["timeouts_s"] = spec.is_object() ? spec.value("timeouts", nlohmann::json::object()) : nlohmann::json::object();
-  j["version"] = view->version ? nlohmann::json{{"id", view->version->id},
-                                                {"content_hash", view->version->content_hash},
-                                                {"created_ms", view->version->created_ms}}
-                               : nlohmann::json();
-  nlohmann::json boards = nlohmann::json::array();
-  for (const auto& b : view->boards) boards.push_back(LeaderboardJson(b, staff, now));
-  j["leaderboards"] = std::move(boards);
-  nlohmann::json templates = nlohmann::json::array();
-  for (const auto& [language, path] : Templates(*view)) {
-    templates.push_back({{"language", language},
-                         {"file_name", BaseName(path)},
-                         {"url", "/api/v1/problems/" + view->problem.name + "/templates/" + language}});
-  }
-  j["templates"] = std::move(templates);
-  if (staff) {
-    auto versions = store::ProblemRepository(ctx.db).ListVersions(view->problem.id);
-    if (!versions.ok()) return ErrorResponse(req, versions.error());
-    nlohmann::json vs = nlohmann::json::array();
-    for (const auto& v : *versions) {
-      vs.push_back({{"id", v.id},
-                    {"content_hash", v.content_hash},
-                    {"title", v.title},
-                    {"created_ms", v.created_ms},
-                    {"active", view->problem.active_version_id == v.id}});
-    }
-    j["versions"] = std::move(vs);
-  }
-  return JsonResponse(req, status::ok, Dump(j));
+  auto doc = ProblemDocument(ctx, *caller, p.at("name"));
+  if (!doc.ok()) return ErrorResponse(req, doc.error());
+  return JsonResponse(req, status::ok, Dump(*doc));
 }
 
 /// The template file itself, as a download: exactly the bytes of the active version's file.
@@ -196,6 +210,45 @@ Response Template(ServerContext& ctx, const Request& req, const PathParams& p) {
 }
 
 }  // namespace
+
+Result<nlohmann::json> ProblemDocument(ServerContext& ctx, const std::optional<Caller>& caller, const std::string& name) {
+  KJ_ASSIGN_OR_RETURN(ProblemView view, ViewByName(ctx.db, caller, name));
+  const bool staff = IsStaff(caller);
+  const std::int64_t now = ctx.db.clock().NowMs();
+  nlohmann::json j = Summary(view);
+  const nlohmann::json& spec = view.spec;
+  j["description"] = spec.is_object() ? spec.value("description", "") : "";
+  j["tolerance"] = spec.is_object() ? spec.value("tolerance", nlohmann::json::object()) : nlohmann::json::object();
+  j["timeouts_s"] = spec.is_object() ? spec.value("timeouts", nlohmann::json::object()) : nlohmann::json::object();
+  j["version"] = view.version ? nlohmann::json{{"id", view.version->id},
+                                               {"content_hash", view.version->content_hash},
+                                               {"created_ms", view.version->created_ms}}
+                              : nlohmann::json();
+  nlohmann::json boards = nlohmann::json::array();
+  for (const auto& b : view.boards) boards.push_back(LeaderboardJson(b, staff, now));
+  j["leaderboards"] = std::move(boards);
+  nlohmann::json templates = nlohmann::json::array();
+  for (const auto& [language, path] : Templates(view)) {
+    templates.push_back({{"language", language},
+                         {"file_name", BaseName(path)},
+                         {"url", "/api/v1/problems/" + view.problem.name + "/templates/" + language}});
+  }
+  j["templates"] = std::move(templates);
+  AddSpeedOfLight(view, j);
+  if (staff) {
+    KJ_ASSIGN_OR_RETURN(auto versions, store::ProblemRepository(ctx.db).ListVersions(view.problem.id));
+    nlohmann::json vs = nlohmann::json::array();
+    for (const auto& v : versions) {
+      vs.push_back({{"id", v.id},
+                    {"content_hash", v.content_hash},
+                    {"title", v.title},
+                    {"created_ms", v.created_ms},
+                    {"active", view.problem.active_version_id == v.id}});
+    }
+    j["versions"] = std::move(vs);
+  }
+  return j;
+}
 
 void AddProblemRoutes(Router& router, ServerContext& ctx) {
   router.Add(verb::get, "/api/v1/problems", [&ctx](const Request& req, const PathParams&) { return List(ctx, req); });

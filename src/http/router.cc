@@ -143,6 +143,7 @@ void Router::DispatchStream(const Request& req, StreamWriter& out) const {
     } tracking(out);
     try {
       route.stream_handler(req, params, tracking);
+      NoteWrite(req, beast_http::status::ok);
       if (!tracking.started) {
         out.Respond(ErrorResponse(req, beast_http::status::internal_server_error, "internal", "the stream produced nothing"));
       }
@@ -155,6 +156,12 @@ void Router::DispatchStream(const Request& req, StreamWriter& out) const {
     return;
   }
   out.Respond(Dispatch(req));
+}
+
+void Router::NoteWrite(const Request& req, beast_http::status status) const {
+  if (!on_write_ || req.method() == beast_http::verb::get || req.method() == beast_http::verb::head) return;
+  if (static_cast<unsigned>(status) >= 400) return;
+  on_write_(req);
 }
 
 Response Router::Dispatch(const Request& req) const {
@@ -176,7 +183,9 @@ Response Router::Dispatch(const Request& req) const {
       continue;
     }
     try {
-      return route.handler(req, params);
+      Response res = route.handler(req, params);
+      NoteWrite(req, res.result());
+      return res;
     } catch (const std::exception& e) {
       spdlog::error("handler for {} {} threw: {}", std::string(req.method_string()), std::string(req.target()), e.what());
       return ErrorResponse(req, beast_http::status::internal_server_error, "internal", "internal server error");

@@ -19,6 +19,14 @@ void AddAdminRoutes(Router& router, ServerContext& ctx);
 /// GET /api/v1/submissions/{id}/stream: live progress as Server-Sent Events (submission_stream.cc).
 void AddSubmissionStreamRoutes(Router& router, ServerContext& ctx);
 void AddPopcornRoutes(Router& router, ServerContext& ctx);
+/// GET /api/v1/competitions[/{name}] and the organizers' /api/v1/admin/competitions routes (competition_routes.cc).
+void AddCompetitionRoutes(Router& router, ServerContext& ctx);
+/// /api/v1 mirrors of the pages that have no older API route: home, users, compare (page_document_routes.cc).
+void AddPageDocumentRoutes(Router& router, ServerContext& ctx);
+/// GET /api/v1/leaderboards/{problem}/{gpu}/stream: an event when the standings change (leaderboard_stream.cc).
+void AddLeaderboardStreamRoutes(Router& router, ServerContext& ctx);
+/// The HTML pages and their static assets (web_routes.cc).
+void AddWebRoutes(Router& router, ServerContext& ctx);
 
 /// The request body as a JSON object, or a 400 naming what is wrong.
 Result<nlohmann::json> JsonBody(const Request& req);

@@ -17,10 +17,21 @@ std::shared_ptr<Router> BuildRouter(ServerContext& ctx) {
   AddSubmissionRoutes(*router, ctx);
   AddSubmissionStreamRoutes(*router, ctx);
   AddLeaderboardRoutes(*router, ctx);
+  AddLeaderboardStreamRoutes(*router, ctx);
   AddProblemRoutes(*router, ctx);
   AddRunRoutes(*router, ctx);
   AddAdminRoutes(*router, ctx);
   AddPopcornRoutes(*router, ctx);
+  AddCompetitionRoutes(*router, ctx);
+  AddPageDocumentRoutes(*router, ctx);
+  AddWebRoutes(*router, ctx);
+  router->OnWrite([&ctx](const Request& req) {
+    // A runner's lease, heartbeats and progress events change no page; its result does. Every
+    // other successful write (submissions, cancels, admin changes) may.
+    const std::string_view path = TargetPath(req.target());
+    if (path.starts_with("/api/runner/") && !path.ends_with("/result")) return;
+    ctx.generation.Bump();
+  });
   return router;
 }
 

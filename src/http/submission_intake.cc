@@ -376,11 +376,8 @@ Result<Accepted> SubmissionIntake::Submit(const store::Authenticated& caller, co
                                                            " is closed by the organizers; test and benchmark runs are "
                                                            "still possible");
     }
-    if (leaderboard->deadline_ms && now >= *leaderboard->deadline_ms) {
-      return MakeError(ErrorCode::kFailedPrecondition, "the leaderboard " + where + " ended at " +
-                                                           Iso(*leaderboard->deadline_ms) +
-                                                           "; test and benchmark runs are still possible");
-    }
+    // After the deadline a leaderboard-mode submission is still judged; its run is shown apart,
+    // unranked, as a post-deadline run (LeaderboardRepository::PostDeadline).
   }
 
   // Every client's file is stored as it will compile: "#!POPCORN" header lines become comments.

@@ -1,7 +1,8 @@
 // Submissions: create (through SubmissionIntake: checks, rate limits, duplicates, queue position),
 // read back with jobs, runs, queue position and live events, list one's own, cancel, and follow
-// live events by long-poll. Only the owner, organizers and admins see a submission; to anyone
-// else it does not exist (404), so ids do not reveal who submitted.
+// live events by long-poll. The owner, organizers and admins see a submission; everyone sees the
+// leaderboard-mode submissions that public leaderboards rank (their source only once published,
+// see SourcesPublished); to anyone else it does not exist (404), so ids do not reveal who submitted.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "access.h"
+#include "documents.h"
 #include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/store/job_repository.h"
 #include "kjudge/store/leaderboard_repository.h"
@@ -166,46 +168,13 @@ Response Create(ServerContext& ctx, const Request& req) {
 }
 
 Response Get(ServerContext& ctx, const Request& req, const PathParams& p) {
-  auto found = CallerAndSubmission(ctx, req, p);
-  if (!found.ok()) return ErrorResponse(req, found.error());
-  const store::Submission& sub = found->second;
-  std::vector<store::Job> jobs;
-  std::vector<store::Run> runs;
-  auto outcome = OutcomeOf(ctx.db, sub.id, &jobs, &runs);
-  if (!outcome.ok()) return ErrorResponse(req, outcome.error());
-  Places places(ctx.db);
-  auto place = places.Of(sub);
-  if (!place.ok()) return ErrorResponse(req, place.error());
-  auto user = places.UserName(sub.user_id);
-  if (!user.ok()) return ErrorResponse(req, user.error());
-  nlohmann::json jobs_json = nlohmann::json::array();
-  for (const auto& j : jobs) {
-    jobs_json.push_back({{"id", j.id}, {"gpu", j.gpu}, {"mode", store::Name(j.mode)}, {"status", store::Name(j.status)},
-                         {"attempts", j.attempts}, {"last_error", j.last_error}});
-  }
-  nlohmann::json runs_json = nlohmann::json::array();
-  for (const auto& r : runs) runs_json.push_back(RunJson(r));
-  nlohmann::json out = {{"id", sub.id},
-                        {"user_id", sub.user_id},
-                        {"user", *user},
-                        {"problem", place->problem},
-                        {"gpu", place->gpu},
-                        {"file_name", sub.file_name},
-                        {"language", store::Name(sub.language)},
-                        {"mode", store::Name(sub.mode)},
-                        {"sha256", sub.source_sha256},
-                        {"created_ms", sub.created_ms},
-                        {"status", outcome->status},
-                        {"best_score_ns", OrNull(outcome->best_score_ns)},
-                        {"jobs", std::move(jobs_json)},
-                        {"runs", std::move(runs_json)},
-                        {"events", ctx.events.Since(sub.id, 0)}};
-  if (!outcome->finished) {
-    auto queue = ctx.Intake().StatusOf(sub.id);
-    if (!queue.ok()) return ErrorResponse(req, queue.error());
-    out["queue"] = QueueJson(*queue);
-  }
-  return JsonResponse(req, status::ok, Dump(out));
+  auto caller = OptionalPerson(req, ctx.db);
+  if (!caller.ok()) return ErrorResponse(req, caller.error());
+  auto id = IdParam(p, "id");
+  if (!id.ok()) return ErrorResponse(req, id.error());
+  auto doc = SubmissionDocument(ctx, *caller, *id);
+  if (!doc.ok()) return ErrorResponse(req, doc.error());
+  return JsonResponse(req, status::ok, Dump(*doc));
 }
 
 /// The caller's submissions (or, for staff, anyone's), newest first, filtered and paged.
@@ -331,6 +300,62 @@ Response Events(ServerContext& ctx, const Request& req, const PathParams& p) {
 Result<store::Submission> VisibleSubmission(ServerContext& ctx, const Request& req, const PathParams& p) {
   KJ_ASSIGN_OR_RETURN(auto found, CallerAndSubmission(ctx, req, p));
   return std::move(found.second);
+}
+
+Result<nlohmann::json> SubmissionDocument(ServerContext& ctx, const std::optional<Caller>& caller, std::int64_t id) {
+  const Error missing = MakeError(ErrorCode::kNotFound, "no submission " + std::to_string(id));
+  auto found = store::SubmissionRepository(ctx.db).Get(id);
+  if (!found.ok()) return found.error().code == ErrorCode::kNotFound ? missing : found.error();
+  const store::Submission& sub = *found;
+  const bool privileged = caller && MaySee(*caller, sub);
+  std::optional<store::Leaderboard> board;
+  if (sub.leaderboard_id) {
+    KJ_ASSIGN_OR_RETURN(board, store::LeaderboardRepository(ctx.db).Get(*sub.leaderboard_id));
+  }
+  // Leaderboard runs are public, like the leaderboard that links them; other modes are private.
+  const bool public_entry = board && sub.mode == store::Mode::kLeaderboard && MaySee(caller, *board);
+  if (!privileged && !public_entry) return missing;
+  const std::int64_t now = ctx.db.clock().NowMs();
+  bool source_visible = privileged;
+  if (!source_visible && board) {
+    KJ_ASSIGN_OR_RETURN(source_visible, SourcesPublished(ctx.db, *board, now));
+  }
+  std::vector<store::Job> jobs;
+  std::vector<store::Run> runs;
+  KJ_ASSIGN_OR_RETURN(Outcome outcome, OutcomeOf(ctx.db, sub.id, &jobs, &runs));
+  Places places(ctx.db);
+  KJ_ASSIGN_OR_RETURN(auto place, places.Of(sub));
+  KJ_ASSIGN_OR_RETURN(auto user, places.UserName(sub.user_id));
+  nlohmann::json jobs_json = nlohmann::json::array();
+  for (const auto& j : jobs) {
+    jobs_json.push_back({{"id", j.id}, {"gpu", j.gpu}, {"mode", store::Name(j.mode)}, {"status", store::Name(j.status)},
+                         {"attempts", j.attempts}, {"last_error", j.last_error}});
+  }
+  nlohmann::json runs_json = nlohmann::json::array();
+  for (const auto& r : runs) runs_json.push_back(RunJson(r));
+  nlohmann::json out = {{"id", sub.id},
+                        {"user_id", sub.user_id},
+                        {"user", user},
+                        {"problem", place.problem},
+                        {"gpu", place.gpu},
+                        {"file_name", sub.file_name},
+                        {"language", store::Name(sub.language)},
+                        {"mode", store::Name(sub.mode)},
+                        {"sha256", sub.source_sha256},
+                        {"created_ms", sub.created_ms},
+                        {"status", outcome.status},
+                        {"best_score_ns", OrNull(outcome.best_score_ns)},
+                        {"best_sol_ratio", OrNull(outcome.best_sol_ratio)},
+                        {"jobs", std::move(jobs_json)},
+                        {"runs", std::move(runs_json)},
+                        {"events", ctx.events.Since(sub.id, 0)},
+                        {"source_visible", source_visible}};
+  if (source_visible) out["source"] = sub.source;
+  if (!outcome.finished) {
+    KJ_ASSIGN_OR_RETURN(auto queue, ctx.Intake().StatusOf(sub.id));
+    out["queue"] = QueueJson(queue);
+  }
+  return out;
 }
 
 void AddSubmissionRoutes(Router& router, ServerContext& ctx) {

@@ -25,7 +25,8 @@ nlohmann::json OrNull(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json();
 }
 
-/// `staff` adds its visibility; `now_ms` decides accepts_submissions (open and before the deadline).
+/// `staff` adds its visibility; accepts_submissions is whether the leaderboard is open (after a
+/// deadline leaderboard-mode runs are still judged, apart from the frozen ranks).
 nlohmann::json LeaderboardJson(const store::Leaderboard& board, bool staff, std::int64_t now_ms);
 nlohmann::json UserJson(const store::User& user);
 /// Never the secret. `user_name` is empty for an unredeemed invite.

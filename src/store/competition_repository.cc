@@ -168,6 +168,24 @@ Result<Competition> CompetitionRepository::GetByName(std::string_view name) {
   });
 }
 
+Result<std::vector<Competition>> CompetitionRepository::ListContaining(std::int64_t leaderboard_id) {
+  return session_.Read([&](Connection& c) -> Result<std::vector<Competition>> {
+    std::vector<Competition> competitions;
+    {
+      // Competitions and their parts are few (tens): a scan of competition_problems costs nothing.
+      KJ_ASSIGN_OR_RETURN(Statement stmt,
+                          c.Query("SELECT " KJ_COMPETITION_COLUMNS " FROM competitions WHERE id IN ("
+                                  "SELECT cp.competition_id FROM competition_problems cp WHERE cp.leaderboard_id = ?"
+                                  " OR cp.problem_id = (SELECT problem_id FROM leaderboards WHERE id = ?))"
+                                  " ORDER BY deadline_ms, id",
+                                  leaderboard_id, leaderboard_id));
+      KJ_ASSIGN_OR_RETURN(competitions, CollectRows<Competition>(stmt, ReadCompetition));
+    }
+    for (Competition& competition : competitions) KJ_RETURN_IF_ERROR(AttachParts(c, competition));
+    return competitions;
+  });
+}
+
 Status CompetitionRepository::SetSubmissionsPublished(std::int64_t id, bool published) {
   return session_.Write([&](Connection& c) -> Status {
     KJ_RETURN_IF_ERROR(c.Exec("UPDATE competitions SET submissions_published = ? WHERE id = ?", published, id));

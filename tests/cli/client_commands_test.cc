@@ -260,3 +260,57 @@ TEST_F(ClientCommandsTest, ServerAndTokenFromFlagEnvironmentOrConfigFile) {
 
 }  // namespace
 }  // namespace kjudge
+
+namespace kjudge {
+namespace {
+
+/// What `sqlite3 DB SQL` prints (the server keeps serving while a second process writes: WAL).
+std::string Sql(const std::string& db, const std::string& sql) {
+  testing::Subprocess sqlite({"/usr/bin/sqlite3", db, sql});
+  auto r = sqlite.Wait(std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 0) << sql << ": " << r.err;
+  return r.out;
+}
+
+TEST_F(ClientCommandsTest, CompareShowsTwoRunsCaseByCase) {
+  std::vector<std::string> ids;
+  for (const char* tag : {"compare a", "compare b"}) {
+    home_.Write("cmp.cpp", Solution(tag));
+    auto r = Run({"submit", "cmp.cpp", "--problem", "vectoradd", "--gpu", "cpu", "--mode", "test", "--no-wait", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ids.push_back(std::to_string(nlohmann::json::parse(r.out).at("id").get<std::int64_t>()));
+  }
+  // Both judged as a runner would have posted them: B is 10% faster on the one benchmark case.
+  const auto cases = [](double mean) {
+    return nlohmann::json::array({{{"kind", "benchmark"}, {"index", 0}, {"params", {{"n", 1048576}}}, {"passed", true},
+                                   {"sol_ns", 1000.0}, {"weight", 1},
+                                   {"timing", {{"samples", 50}, {"mean_ns", mean}, {"median_ns", mean}, {"stddev_ns", mean * 0.01},
+                                               {"min_ns", mean}, {"max_ns", mean}}}}})
+        .dump();
+  };
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double mean = i == 0 ? 2.0e6 : 1.8e6;
+    Sql(server_->db(), "UPDATE jobs SET status = 'done', attempts = 1 WHERE submission_id = " + ids[i] +
+                           "; INSERT INTO runs(job_id, submission_id, attempt, verdict, cases_json, score_ns, sol_ratio, "
+                           "started_ms, finished_ms) SELECT id, submission_id, 1, 'passed', '" + cases(mean) + "', " +
+                           std::to_string(mean) + ", " + std::to_string(mean / 1000) + ", 1, 2 FROM jobs WHERE submission_id = " + ids[i]);
+  }
+  const auto run_of = [&](const std::string& sub) {
+    std::string id = Sql(server_->db(), "SELECT id FROM runs WHERE submission_id = " + sub);
+    return id.substr(0, id.find('\n'));
+  };
+  auto r = Run({"compare", run_of(ids[0]), run_of(ids[1])});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "vectoradd on cpu")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "-10.00%")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "B faster")) << r.out;
+  auto json = Run({"compare", run_of(ids[0]), run_of(ids[1]), "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["cases"][0]["verdict"], "b_faster");
+  auto missing = Run({"compare", "999999", run_of(ids[1])});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(Contains(missing.err, "no run 999999")) << missing.err;
+}
+
+}  // namespace
+}  // namespace kjudge

@@ -20,6 +20,7 @@
 
 #include "api_fixture.h"
 #include "kjudge/problem/bundle.h"
+#include "kjudge/store/competition_repository.h"
 
 namespace kjudge::testing {
 
@@ -71,6 +72,18 @@ inline std::string PushBody(const std::string& problem) {
 
 inline std::string Id(std::int64_t id) { return std::to_string(id); }
 
+/// A fresh running competition holding vectoradd on cpu; returns its name and that part's id.
+inline std::pair<std::string, std::int64_t> FreshCompetition(ApiServer& s) {
+  const std::string name = s.Unique("contest");
+  const std::int64_t now = s.db().clock().NowMs();
+  store::CompetitionRepository repo(s.db());
+  auto c = Must(repo.Create({name, "Contest", "", now - 1000, now + 3'600'000, store::PointsRule::kRankPoints, false}),
+                "create competition");
+  auto board = Must(store::LeaderboardRepository(s.db()).Find("vectoradd", "cpu"), "find leaderboard");
+  auto part = Must(repo.AddLeaderboard(c.id, board.id, 1.0), "add part");
+  return {name, part.id};
+}
+
 // Expectation rows, in kEveryCaller's order: anonymous, competitor, organizer, admin, runner.
 inline constexpr std::array<int, 5> kPublicRead = {200, 200, 200, 200, 403};
 inline constexpr std::array<int, 5> kPeople200 = {401, 200, 200, 200, 403};
@@ -97,6 +110,77 @@ inline std::vector<RouteCase> RouteTable() {
                kPublicRead});
   t.push_back({V::get, "/api/v1/leaderboards", fixed("/api/v1/leaderboards"), kPublicRead});
   t.push_back({V::get, "/api/v1/leaderboards/{problem}/{gpu}", fixed("/api/v1/leaderboards/vectoradd/cpu"), kPublicRead});
+  t.push_back({V::get, "/api/v1/leaderboards/{problem}/{gpu}/stream", fixed("/api/v1/leaderboards/vectoradd/cpu/stream"),
+               kPublicRead, /*stream=*/true});
+  t.push_back({V::get, "/api/v1/home", fixed("/api/v1/home"), kPublicRead});
+  t.push_back({V::get, "/api/v1/competitions", fixed("/api/v1/competitions"), kPublicRead});
+  t.push_back({V::get, "/api/v1/competitions/{name}",
+               [](ApiServer& s, As) { return Call{"/api/v1/competitions/" + FreshCompetition(s).first}; }, kPublicRead});
+  t.push_back({V::post, "/api/v1/admin/competitions",
+               [](ApiServer& s, As) {
+                 const std::int64_t now = s.db().clock().NowMs();
+                 return Call{"/api/v1/admin/competitions",
+                             nlohmann::json{{"name", s.Unique("spring")}, {"title", "Spring"}, {"start_ms", now},
+                                            {"deadline_ms", now + 86'400'000}, {"points_rule", "relative_score"}}
+                                 .dump()};
+               },
+               kOrganizers201});
+  t.push_back({V::patch, "/api/v1/admin/competitions/{name}",
+               [](ApiServer& s, As) {
+                 return Call{"/api/v1/admin/competitions/" + FreshCompetition(s).first, R"({"submissions_published":true})"};
+               },
+               kOrganizers200});
+  t.push_back({V::post, "/api/v1/admin/competitions/{name}/parts",
+               [](ApiServer& s, As) {
+                 return Call{"/api/v1/admin/competitions/" + FreshCompetition(s).first + "/parts",
+                             R"({"problem":"prefixsum","gpu":"cpu","weight":2})"};
+               },
+               kOrganizers201});
+  t.push_back({V::delete_, "/api/v1/admin/competitions/{name}/parts/{id}",
+               [](ApiServer& s, As) {
+                 auto [name, part] = FreshCompetition(s);
+                 return Call{"/api/v1/admin/competitions/" + name + "/parts/" + Id(part)};
+               },
+               kOrganizers200});
+  t.push_back({V::get, "/competitions/{name}",
+               [](ApiServer& s, As) { return Call{"/competitions/" + FreshCompetition(s).first}; }, kEveryone200});
+  t.push_back({V::get, "/api/v1/users/{name}", fixed("/api/v1/users/carol"), kPublicRead});
+  // Two of the competitor's own (test-mode) runs: theirs and staff's to compare, nobody else's.
+  t.push_back({V::get, "/api/v1/compare",
+               [](ApiServer& s, As) {
+                 const auto a = s.Judged(s.competitor).second.id, b = s.Judged(s.competitor).second.id;
+                 return Call{"/api/v1/compare?a=" + Id(a) + "&b=" + Id(b)};
+               },
+               {404, 200, 200, 200, 403}});
+
+  // ---- web pages: anyone (the page reads a session cookie, never the Authorization header) ----
+  t.push_back({V::get, "/", fixed("/"), kEveryone200});
+  t.push_back({V::get, "/problems/{name}", fixed("/problems/vectoradd"), kEveryone200});
+  t.push_back({V::get, "/leaderboards/{problem}/{gpu}", fixed("/leaderboards/vectoradd/cpu"), kEveryone200});
+  t.push_back({V::get, "/users/{name}", fixed("/users/carol"), kEveryone200});
+  t.push_back({V::get, "/submissions/{id}",
+               [](ApiServer& s, As) {
+                 auto sub = s.Submit(s.competitor, "vectoradd", "cpu", store::Mode::kLeaderboard);
+                 return Call{"/submissions/" + Id(sub.id)};
+               },
+               kEveryone200});
+  t.push_back({V::get, "/compare",
+               [](ApiServer& s, As) {
+                 const auto a = s.Judged(s.competitor).second.id, b = s.Judged(s.competitor).second.id;
+                 return Call{"/compare?a=" + Id(a) + "&b=" + Id(b)};
+               },
+               {404, 404, 404, 404, 404}});  // pages know only the cookie: without one these runs are private
+  t.push_back({V::get, "/login", fixed("/login"), kEveryone200});
+  t.push_back({V::post, "/login",
+               [](ApiServer& s, As who) {
+                 const Account* a = s.AccountFor(who);
+                 Call c{"/login", "token=" + (a != nullptr ? a->token : std::string())};
+                 c.content_type = "application/x-www-form-urlencoded";
+                 return c;
+               },
+               {401, 303, 303, 303, 401}});
+  t.push_back({V::post, "/logout", fixed("/logout"), {303, 303, 303, 303, 303}});
+  t.push_back({V::get, "/static/{file}", fixed("/static/kjudge.css"), kEveryone200});
 
   // ---- submissions and runs: people, on their own data ----
   t.push_back({V::post, "/api/v1/submissions",
@@ -110,8 +194,10 @@ inline std::vector<RouteCase> RouteTable() {
                },
                kPeople201});
   t.push_back({V::get, "/api/v1/submissions", fixed("/api/v1/submissions?problem=vectoradd&limit=5"), kPeople200});
+  // A test-mode submission is private: to an anonymous reader it does not exist.
   t.push_back({V::get, "/api/v1/submissions/{id}",
-               [](ApiServer& s, As) { return Call{"/api/v1/submissions/" + Id(s.Submit(s.competitor).id)}; }, kPeople200});
+               [](ApiServer& s, As) { return Call{"/api/v1/submissions/" + Id(s.Submit(s.competitor).id)}; },
+               {404, 200, 200, 200, 403}});
   t.push_back({V::post, "/api/v1/submissions/{id}/cancel",
                [](ApiServer& s, As) { return Call{"/api/v1/submissions/" + Id(s.Submit(s.competitor).id) + "/cancel"}; },
                kPeople200});

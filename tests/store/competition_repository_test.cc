@@ -79,3 +79,39 @@ TEST_F(CompetitionRepositoryTest, SubmissionsCanBePublished) {
 
 }  // namespace
 }  // namespace kjudge::store
+
+namespace kjudge::store {
+namespace {
+
+TEST_F(CompetitionRepositoryTest, ListContainingFindsCompetitionsByBoardOrProblemEarliestDeadlineFirst) {
+  CompetitionRepository competitions(*db_);
+  PublishResult vectoradd = Publish("vectoradd");
+  PublishResult prefixsum = Publish("prefixsum");
+  NewCompetition later = Spring();
+  NewCompetition sooner = Spring();
+  sooner.name = "sprint";
+  sooner.deadline_ms = later.deadline_ms - 1000;
+  NewCompetition unrelated = Spring();
+  unrelated.name = "other";
+  auto a = competitions.Create(later), b = competitions.Create(sooner), c = competitions.Create(unrelated);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  ASSERT_TRUE(competitions.AddLeaderboard(a->id, vectoradd.created_leaderboards[0].id, 1).ok());
+  ASSERT_TRUE(competitions.AddProblem(b->id, vectoradd.problem.id, 1).ok());
+  ASSERT_TRUE(competitions.AddProblem(c->id, prefixsum.problem.id, 1).ok());
+
+  auto holding = competitions.ListContaining(vectoradd.created_leaderboards[0].id);
+  ASSERT_TRUE(holding.ok()) << holding.error().message;
+  ASSERT_EQ(holding->size(), 2u);
+  EXPECT_EQ((*holding)[0].name, "sprint");
+  EXPECT_EQ((*holding)[1].name, "spring");
+  EXPECT_EQ((*holding)[1].problems.size(), 1u) << "with their parts";
+
+  auto other_gpu = competitions.ListContaining(vectoradd.created_leaderboards[1].id);
+  ASSERT_TRUE(other_gpu.ok());
+  ASSERT_EQ(other_gpu->size(), 1u) << "only the whole-problem competition holds the other GPU";
+  EXPECT_EQ((*other_gpu)[0].name, "sprint");
+  EXPECT_TRUE(competitions.ListContaining(9999)->empty());
+}
+
+}  // namespace
+}  // namespace kjudge::store

@@ -4,6 +4,7 @@
 
 #include "kjudge/store/job_repository.h"
 #include "kjudge/store/run_repository.h"
+#include "kjudge/store/user_repository.h"
 #include "store/store_fixture.h"
 
 namespace kjudge::store {
@@ -33,16 +34,17 @@ TEST_F(LeaderboardRepositoryTest, HiddenBoardsAreListedOnlyOnRequest) {
   EXPECT_EQ(LeaderboardRepository(*db_).Get(board->id)->visibility, Visibility::kHidden);
 }
 
-TEST_F(LeaderboardRepositoryTest, ClosedOrPastDeadlineBoardsRefuseLeaderboardSubmissions) {
+TEST_F(LeaderboardRepositoryTest, OnlyClosedBoardsRefuseLeaderboardSubmissions) {
   Publish("p");
   LeaderboardRepository boards(*db_);
   auto board = boards.Find("p", "cpu");
   ASSERT_TRUE(board.ok());
   EXPECT_TRUE(board->AcceptsLeaderboardSubmissions(clock_.NowMs()));
 
+  // After the deadline submissions are still judged, as unranked post-deadline runs.
   ASSERT_TRUE(boards.SetDeadline(board->id, clock_.NowMs() + 1000).ok());
   EXPECT_TRUE(boards.Get(board->id)->AcceptsLeaderboardSubmissions(clock_.NowMs() + 999));
-  EXPECT_FALSE(boards.Get(board->id)->AcceptsLeaderboardSubmissions(clock_.NowMs() + 1000));
+  EXPECT_TRUE(boards.Get(board->id)->AcceptsLeaderboardSubmissions(clock_.NowMs() + 1000));
 
   ASSERT_TRUE(boards.SetDeadline(board->id, std::nullopt).ok());
   ASSERT_TRUE(boards.SetState(board->id, LeaderboardState::kClosed).ok());
@@ -111,6 +113,88 @@ TEST_F(StandingsTest, BestPassingLeaderboardRunPerCompetitorFastestFirstTiesToTh
   auto empty = LeaderboardRepository(*db_).Standings(problem_.created_leaderboards[1].id);
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->empty());
+}
+
+TEST_F(StandingsTest, EntriesNameTheCompetitorsLogin) {
+  const User alice = MakeUser("alice");
+  ASSERT_TRUE(UserRepository(*db_).SetDisplayName(alice.id, "Alice A.").ok());
+  Judged(alice, Mode::kLeaderboard, 700);
+  auto standings = LeaderboardRepository(*db_).Standings(problem_.created_leaderboards[0].id);
+  ASSERT_TRUE(standings.ok()) << standings.error().message;
+  ASSERT_EQ(standings->size(), 1u);
+  EXPECT_EQ((*standings)[0].user_name, "alice");
+  EXPECT_EQ((*standings)[0].display_name, "Alice A.");
+}
+
+TEST_F(StandingsTest, BeforeADeadlineOnlyEarlierSubmissionsRankAndLaterOnesAreListedApart) {
+  const User alice = MakeUser("alice"), bob = MakeUser("bob"), carol = MakeUser("carol");
+  const Submission alice_early = Judged(alice, Mode::kLeaderboard, 500);
+  const Submission bob_early = Judged(bob, Mode::kLeaderboard, 600);
+  const std::int64_t deadline = clock_.NowMs() + 1;
+  const Submission bob_late = Judged(bob, Mode::kLeaderboard, 100);  // would lead
+  Judged(bob, Mode::kLeaderboard, 300);
+  const Submission carol_late = Judged(carol, Mode::kLeaderboard, 400);
+  Judged(alice, Mode::kLeaderboard, std::nullopt);  // a late failure: tried, no entry
+  const std::int64_t board = problem_.created_leaderboards[0].id;
+
+  auto frozen = LeaderboardRepository(*db_).Standings(board, deadline);
+  ASSERT_TRUE(frozen.ok()) << frozen.error().message;
+  ASSERT_EQ(frozen->size(), 2u);
+  EXPECT_EQ((*frozen)[0].submission_id, alice_early.id);
+  EXPECT_EQ((*frozen)[0].submissions, 1) << "her late submission does not count before the deadline";
+  EXPECT_EQ((*frozen)[1].submission_id, bob_early.id);
+
+  auto live = LeaderboardRepository(*db_).Standings(board);
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 3u);
+  EXPECT_EQ((*live)[0].submission_id, bob_late.id) << "without a cutoff every submission counts";
+
+  auto late = LeaderboardRepository(*db_).PostDeadline(board, deadline);
+  ASSERT_TRUE(late.ok()) << late.error().message;
+  ASSERT_EQ(late->size(), 2u);
+  EXPECT_EQ((*late)[0].submission_id, bob_late.id);
+  EXPECT_EQ((*late)[0].submissions, 2);
+  EXPECT_EQ((*late)[0].user_name, "bob");
+  EXPECT_EQ((*late)[1].submission_id, carol_late.id);
+
+  auto none = LeaderboardRepository(*db_).PostDeadline(board, clock_.NowMs() + 1);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(StandingsTest, ImprovementsAreEachStrictlyBetterBestOldestFirst) {
+  const User alice = MakeUser("alice"), bob = MakeUser("bob"), carol = MakeUser("carol");
+  const Submission a1 = Judged(alice, Mode::kLeaderboard, 900);
+  Judged(alice, Mode::kLeaderboard, 950);            // slower: no point
+  Judged(alice, Mode::kLeaderboard, std::nullopt);   // failed: no point
+  const Submission a2 = Judged(alice, Mode::kLeaderboard, 400);
+  Judged(alice, Mode::kLeaderboard, 400);            // as fast: not an improvement
+  Judged(alice, Mode::kBenchmark, 10);               // other modes never count
+  const std::int64_t cutoff = clock_.NowMs() + 1;
+  const Submission a3 = Judged(alice, Mode::kLeaderboard, 200);
+  const Submission b1 = Judged(bob, Mode::kLeaderboard, 300);
+  const std::int64_t board = problem_.created_leaderboards[0].id;
+
+  auto series = LeaderboardRepository(*db_).Improvements(board, {bob.id, alice.id, carol.id, alice.id});
+  ASSERT_TRUE(series.ok()) << series.error().message;
+  ASSERT_EQ(series->size(), 3u) << "each user once, in the order asked";
+  EXPECT_EQ((*series)[0].user_id, bob.id);
+  ASSERT_EQ((*series)[0].points.size(), 1u);
+  EXPECT_EQ((*series)[0].points[0].t_ms, b1.created_ms);
+  const auto& a = (*series)[1].points;
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].t_ms, a1.created_ms);
+  EXPECT_EQ(a[0].score_ns, 900);
+  EXPECT_EQ(a[1].t_ms, a2.created_ms);
+  EXPECT_EQ(a[1].score_ns, 400);
+  EXPECT_EQ(a[2].t_ms, a3.created_ms);
+  EXPECT_EQ((*series)[2].user_id, carol.id);
+  EXPECT_TRUE((*series)[2].points.empty());
+
+  auto frozen = LeaderboardRepository(*db_).Improvements(board, {alice.id, bob.id}, cutoff);
+  ASSERT_TRUE(frozen.ok());
+  EXPECT_EQ((*frozen)[0].points.size(), 2u) << "the improvement after the cutoff is left out";
+  EXPECT_TRUE((*frozen)[1].points.empty());
 }
 
 TEST_F(LeaderboardRepositoryTest, MissingBoardsAreNotFound) {

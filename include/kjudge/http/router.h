@@ -95,6 +95,10 @@ class Router {
   /// A handler that throws before Begin gets a 500 response; after Begin the stream just ends.
   void DispatchStream(const Request& req, StreamWriter& out) const;
 
+  /// Called after a request other than GET or HEAD was handled without an error status (and
+  /// after every streamed one): the hook for caches of what writes change. Set before serving.
+  void OnWrite(std::function<void(const Request&)> hook) { on_write_ = std::move(hook); }
+
   /// Every route as (method, pattern), in the order added: for the API docs check and role tests.
   std::vector<std::pair<beast_http::verb, std::string>> Routes() const;
 
@@ -107,6 +111,9 @@ class Router {
     RouteKind kind;
   };
   std::vector<Route> routes_;
+  std::function<void(const Request&)> on_write_;
+
+  void NoteWrite(const Request& req, beast_http::status status) const;
 };
 
 /// Splits a request target into its path (without query string), percent-decoding nothing.

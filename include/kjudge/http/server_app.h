@@ -10,10 +10,12 @@
 #include <memory>
 
 #include "kjudge/http/event_hub.h"
+#include "kjudge/http/page_cache.h"
 #include "kjudge/http/router.h"
 #include "kjudge/http/submission_intake.h"
 #include "kjudge/queue/job_queue.h"
 #include "kjudge/store/database.h"
+#include "kjudge/store/leaderboard_repository.h"
 
 namespace kjudge::http {
 
@@ -38,6 +40,12 @@ struct ServerContext {
   /// Whether new submissions are taken (popcorn's POST /admin/stop clears it): while false, every
   /// submission route answers 503 and queued jobs still run.
   std::atomic<bool> accepting{true};
+  /// Bumped after every request that may change what pages show (BuildRouter decides which).
+  DataGeneration generation;
+  /// Rendered pages and documents for anonymous readers, by target (documents.h).
+  GenerationCache<std::string> pages{4096};
+  /// Computed standings per leaderboard and cutoff (board_standings.cc).
+  GenerationCache<std::vector<store::StandingEntry>> standings{1024};
 };
 
 /// Every route: health, runner protocol, submissions.

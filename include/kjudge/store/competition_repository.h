@@ -69,6 +69,9 @@ class CompetitionRepository {
   /// kNotFound when absent.
   Result<Competition> Get(std::int64_t id);
   Result<Competition> GetByName(std::string_view name);
+  /// The competitions (with their parts) that contain leaderboard `leaderboard_id`, as a
+  /// leaderboard part or through its problem; earliest deadline first. Empty for a missing board.
+  Result<std::vector<Competition>> ListContaining(std::int64_t leaderboard_id);
 
   Status SetSubmissionsPublished(std::int64_t id, bool published);
   /// kInvalidArgument when the deadline is not after the start.

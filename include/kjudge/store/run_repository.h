@@ -48,6 +48,20 @@ struct NewRun {
   std::int64_t finished_ms = 0;  ///< not before started_ms
 };
 
+/// A leaderboard-mode run as the home page lists it.
+struct RecentRun {
+  std::int64_t submission_id = 0;
+  std::int64_t run_id = 0;
+  std::string user_name;     ///< login name
+  std::string display_name;  ///< may be empty
+  std::string problem;       ///< problem name
+  std::string gpu;
+  std::string verdict;  ///< Name(Verdict)
+  std::optional<double> score_ns;
+  std::optional<double> sol_ratio;
+  std::int64_t finished_ms = 0;
+};
+
 class RunRepository {
  public:
   explicit RunRepository(Session session) : session_(session) {}
@@ -62,6 +76,11 @@ class RunRepository {
   Result<std::vector<Run>> ListByJob(std::int64_t job_id);
   /// A submission's runs, oldest first.
   Result<std::vector<Run>> ListBySubmission(std::int64_t submission_id);
+  /// The runs of the `limit` (1..kMaxPageSize) newest leaderboard-mode submissions on public
+  /// leaderboards that have runs, newest submission first (a submission's runs newest first),
+  /// at most `limit` runs. Walks submissions_by_mode (migration 0004) from the newest, so its cost
+  /// does not grow with the number of runs (run_history.cc).
+  Result<std::vector<RecentRun>> RecentLeaderboardRuns(int limit);
 
  private:
   Session session_;

@@ -43,6 +43,20 @@ struct NewSubmission {
   Mode mode = Mode::kTest;
 };
 
+/// One line of a competitor's submission history.
+struct SubmissionHistoryEntry {
+  std::int64_t submission_id = 0;
+  std::string problem;  ///< problem name
+  std::string gpu;      ///< the leaderboard's, else the first job's; "" when neither
+  std::string mode;     ///< Name(Mode)
+  /// Name(Verdict) of the latest run; without runs "judging" (a job is leased or running),
+  /// "queued" (a job waits), "cancelled", or "failed" (every job gave up without a result).
+  std::string status;
+  std::optional<double> score_ns;   ///< the best passing run's, when one passed with a score
+  std::optional<double> sol_ratio;  ///< of that same run
+  std::int64_t created_ms = 0;
+};
+
 class SubmissionRepository {
  public:
   explicit SubmissionRepository(Session session) : session_(session) {}
@@ -61,6 +75,10 @@ class SubmissionRepository {
   Result<std::optional<Submission>> FindRecentDuplicate(std::int64_t user_id, std::string_view source_sha256,
                                                         std::optional<std::int64_t> leaderboard_id, Mode mode,
                                                         std::int64_t since_ms);
+  /// A user's submissions, newest first, at most `limit` (1..kMaxPageSize): every mode when
+  /// `all_modes`, else leaderboard-mode ones only. Index-backed (submissions_by_user, and
+  /// submissions_by_user_mode of migration 0004); defined in run_history.cc.
+  Result<std::vector<SubmissionHistoryEntry>> UserHistory(std::int64_t user_id, bool all_modes, int limit);
 
  private:
   Session session_;
