@@ -38,11 +38,3 @@ function(kjudge_test name)
   gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${T_TIMEOUT})
 endfunction()
 
-# kjudge_quick_sanitized_compile(file ...): in sanitizer builds, compile these at -O0. They are the
-# few Beast/Asio TLS sources that dominate CI's build (server.cc took 183 s at -O1, 111 s at -O0)
-# and do no work in tests that optimisation would speed up.
-function(kjudge_quick_sanitized_compile)
-  if(KJUDGE_SANITIZE)
-    set_source_files_properties(${ARGN} PROPERTIES COMPILE_OPTIONS -O0)
-  endif()
-endfunction()

@@ -68,7 +68,9 @@ class BrowserTest : public ::testing::Test {
     auto r = chromium.Wait(std::chrono::seconds(90));
     EXPECT_EQ(r.exit_code, 0) << path << ": " << r.err.substr(0, 2000);
     EXPECT_TRUE(std::filesystem::exists(file)) << file;
-    if (std::filesystem::exists(file)) EXPECT_GT(std::filesystem::file_size(file), 10'000u) << file << " looks blank";
+    if (std::filesystem::exists(file)) {
+      EXPECT_GT(std::filesystem::file_size(file), 10'000u) << file << " looks blank";
+    }
     return file;
   }
 

@@ -46,6 +46,7 @@ TEST_F(RolesTest, RefusalsSayWhyAsJson) {
     for (As who : kEveryCaller) {
       if (Expected(c, who) != 401 && Expected(c, who) != 403) continue;
       if (c.stream) continue;  // read head-only; their bodies are checked by the API tests
+      if (c.pattern == "/login") continue;  // a page: a refused sign-in shows the form again, in HTML
       const TestResponse r = Perform(server_, c, who);
       auto body = nlohmann::json::parse(r.body, nullptr, false);
       ASSERT_TRUE(body.is_object()) << MethodName(c.method) << " " << c.pattern << " as " << Name(who) << ": " << r.body;
