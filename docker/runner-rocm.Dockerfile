@@ -10,7 +10,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKJUDGE_BUILD_TESTS
  && cmake --build build --target kjudge \
  && mkdir -p /out/lib && cp build/bin/kjudge /out/ \
  && ldd build/bin/kjudge | awk '/=> \/usr\/lib|=> \/lib/ {print $3}' \
-    | grep -E 'libspdlog|libfmt|libyaml-cpp|libseccomp' | xargs -r -I{} cp {} /out/lib/
+    | grep -E 'libspdlog|libfmt|libyaml-cpp|libseccomp|libcmark' | xargs -r -I{} cp {} /out/lib/
 
 FROM rocm/dev-ubuntu-24.04:6.4
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap ca-certificates libsqlite3-0 \

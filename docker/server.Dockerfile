@@ -11,7 +11,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKJUDGE_BUILD_TESTS
 
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libsqlite3-0 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 libseccomp2 bubblewrap ca-certificates curl \
+      libsqlite3-0 libspdlog1.10 libfmt9 libyaml-cpp0.7 libcmark0.30.2 libssl3 libseccomp2 bubblewrap ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* && useradd --system --home /var/lib/kjudge kjudge \
  && mkdir -p /var/lib/kjudge && chown kjudge /var/lib/kjudge
 COPY --from=build /src/build/bin/kjudge /usr/local/bin/kjudge
