@@ -20,11 +20,13 @@
 #                    bind-mount its target there instead (the judged sandbox binds /usr/local/cuda
 #                    over /usr and bubblewrap cannot recreate the link: "Can't make symlink at
 #                    /usr/local/cuda: File exists", seen on the H100 image on 2026-11-25)
+#   --problems DIR   the problem set to load and judge (default problems/)
 #   --runs N         leaderboard runs of each correct solution (default 3)
 #   --deadline-s S   start no submission after S seconds; what is left is reported as not run
 #   --out DIR        results.jsonl, device.txt and logs (default var/gpu-check)
 #   --device N       GPU index (default 0)
-#   --gpu NAME       GPU type the runner serves, canonical name (default H100_SXM)
+#   --gpu NAME       GPU type the runner serves, canonical name (default: from nvidia-smi's name,
+#                    e.g. "NVIDIA H200" -> H200, "NVIDIA H100 80GB HBM3" -> H100_SXM)
 #   --port P         server port on 127.0.0.1 (default 18080)
 #   --extra P=FILE   also judge FILE as a solution of problem P (repeatable), e.g. the timing
 #                    checks under tests/runner/testdata/gpu/
@@ -33,14 +35,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-kjudge="" lib_dir="" bwrap="" runs=3 deadline_s=0 out=var/gpu-check device=0 gpu=H100_SXM port=18080 markdown=0
-report_only=0 prepare_host=0 problems=() extras=()
+kjudge="" lib_dir="" bwrap="" runs=3 deadline_s=0 out=var/gpu-check device=0 gpu="" port=18080 markdown=0
+report_only=0 prepare_host=0 problems=() extras=() problems_dir=problems
 while [ $# -gt 0 ]; do
   case "$1" in
     --kjudge) kjudge=$2; shift ;;
     --lib-dir) lib_dir=$2; shift ;;
     --bwrap) bwrap=$2; shift ;;
     --runs) runs=$2; shift ;;
+    --problems) problems_dir=$2; shift ;;
     --deadline-s) deadline_s=$2; shift ;;
     --out) out=$2; shift ;;
     --device) device=$2; shift ;;
@@ -96,9 +99,10 @@ def record(raw_path, problem, solution, mode, run, expect, wall_s, exit_code):
                 continue
             clock = t.get("sm_clock") or {}
             cases.append({"params": c.get("params"), "sol_ns": c.get("sol_ns"), "median_ns": t.get("median_ns"),
-                          "mean_ns": t.get("mean_ns"), "stddev_ns": t.get("stddev_ns"), "samples": t.get("samples"),
+                          "mean_ns": t.get("mean_ns"), "wall_mean_ns": t.get("wall_mean_ns"), "wall_split_ms": t.get("wall_split_ms"), "stddev_ns": t.get("stddev_ns"), "samples": t.get("samples"),
                           "rel_sem": t.get("rel_sem"), "stop_reason": t.get("stop_reason"),
                           "timer_floor_ns": t.get("timer_floor_ns"), "l2_flushed": t.get("l2_flushed"),
+                          "timer": t.get("timer"),
                           "clock_min_mhz": clock.get("min_mhz"), "clock_max_mhz": clock.get("max_mhz"),
                           "clock_reasons": clock.get("reasons"), "throttled": clock.get("throttled")})
         rec["cases"] = cases
@@ -129,7 +133,7 @@ def table(paths, markdown):
             order.append(key); rows[key] = {"test": [], "leaderboard": []}
         rows[key].setdefault(r["mode"], []).append(r)
     head = ["problem", "solution", "expected (test / lb)", "verdict (test / lb runs)", "score us", "x SoL",
-            "CV runs", "max rel SEM", "SM MHz", "floor us", "check"]
+            "CV runs", "max rel SEM", "samples", "timer", "SM MHz", "floor us", "check"]
     lines, bad = [], 0
     for key in order:
         t, lb = rows[key]["test"], rows[key]["leaderboard"]
@@ -151,9 +155,12 @@ def table(paths, markdown):
         if any(c.get("throttled") for c in cases):
             clock += " THROTTLED"
         floors = [c["timer_floor_ns"] for c in cases if c.get("timer_floor_ns")]
+        counts = [c["samples"] for c in cases if c.get("samples")]
+        timers = sorted({c["timer"] for c in cases if c.get("timer")})
         lines.append([key[0], key[1], "%s / %s" % (exp_t, exp_l), "%s / %s" % (got_t, ", ".join(got_l)),
                       fmt_us(mean), "%.2f" % statistics.fmean(sols) if sols else "-", cv,
-                      "%.2f%%" % (100 * max(sems)) if sems else "-", clock,
+                      "%.2f%%" % (100 * max(sems)) if sems else "-",
+                      "%d-%d" % (min(counts), max(counts)) if counts else "-", "/".join(timers) or "-", clock,
                       fmt_us(statistics.median(floors)) if floors else "-", "ok" if ok else "MISMATCH"])
     if markdown:
         print("| " + " | ".join(head) + " |")
@@ -186,6 +193,18 @@ fi
 fail_setup() { echo "gpu-check: $*" >&2; exit 2; }
 command -v nvidia-smi >/dev/null || fail_setup "nvidia-smi not found: this script needs an NVIDIA GPU"
 [ -x /usr/local/cuda/bin/nvcc ] || fail_setup "no nvcc at /usr/local/cuda/bin/nvcc (the runner's CUDA toolchain)"
+if [ -z "$gpu" ]; then
+  # The catalogue's canonical name for this card: SoL and leaderboards are per GPU type.
+  case "$(nvidia-smi -i "$device" --query-gpu=name --format=csv,noheader)" in
+    *H200*) gpu=H200 ;;
+    *H100*PCIe*) gpu=H100_PCIe ;;
+    *H100*) gpu=H100_SXM ;;
+    *B200*) gpu=B200 ;;
+    *A100*) gpu=A100_SXM ;;
+    *L4*) gpu=L4 ;;
+    *) fail_setup "cannot tell this GPU's catalogue name; give --gpu NAME (see docs/gpus.md)" ;;
+  esac
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 started=$(date +%s)
@@ -220,6 +239,7 @@ fi
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "gpu: $(nvidia-smi -i "$device" --query-gpu=name,memory.total,clocks.max.sm,power.limit --format=csv,noheader)"
+  echo "catalogue GPU: $gpu"
   echo "driver: $(nvidia-smi -i "$device" --query-gpu=driver_version --format=csv,noheader)"
   echo "cuda (driver): $(nvidia-smi | sed -n 's/.*CUDA Version: *\([0-9.]*\).*/\1/p' | head -n 1)"
   echo "nvcc: $(/usr/local/cuda/bin/nvcc --version | tail -n 1)"
@@ -235,7 +255,7 @@ url=http://127.0.0.1:$port
 # The runner is named by the canonical GPU name because it leases jobs by the name it is given and
 # jobs carry the canonical one: `--local-runner cuda:0` (which names "H100") leased nothing here on
 # 2026-11-25.
-"$kjudge" serve --db "$db" --listen "127.0.0.1:$port" --problems problems --local-runner "$gpu:$device" \
+"$kjudge" serve --db "$db" --listen "127.0.0.1:$port" --problems "$problems_dir" --local-runner "$gpu:$device" \
   --cache-dir "$work/cache" --duplicate-window-s 0 --rate-limit "max=100000,per=1h" --max-queued-jobs 1000 \
   --log-level info >"$out/server.log" 2>&1 &
 server=$!
@@ -257,11 +277,11 @@ results=$out/results.jsonl
 : >"$results"
 # No problem named: every problem, unless only --extra solutions were asked for.
 if [ ${#problems[@]} -eq 0 ] && [ ${#extras[@]} -eq 0 ]; then
-  for d in problems/*/; do problems+=("$(basename "$d")"); done
+  for d in "$problems_dir"/*/; do problems+=("$(basename "$d")"); done
 fi
 judge() {  # FILE PROBLEM MODE RUN
   local file=$1 problem=$2 mode=$3 run=$4 solution expect raw t0 rc=0
-  solution=${file#problems/$problem/solutions/}
+  solution=${file#"$problems_dir/$problem"/solutions/}
   solution=${solution#tests/runner/testdata/}
   expect=$(python3 "$helper" expected "$file" "$mode")
   raw=$out/raw.json
@@ -287,7 +307,7 @@ judge_all_modes() {  # FILE PROBLEM
 }
 echo "== judging (results: $results)"
 for problem in "${problems[@]}"; do
-  for file in problems/"$problem"/solutions/*/*.cu; do
+  for file in "$problems_dir/$problem"/solutions/*/*.cu; do
     [ -e "$file" ] && judge_all_modes "$file" "$problem"
   done
 done

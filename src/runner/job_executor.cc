@@ -313,8 +313,9 @@ RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundl
   c.tolerance = {spec.tolerance.rtol, spec.tolerance.atol};
   c.ranking_by = std::string(problem::RankingByName(spec.ranking_by));
   c.secret_seed = *mode == Mode::kLeaderboard ? RandomU64() : 0;
-  c.case_budget_ms = options_.case_budget_ms;
-  c.max_samples = options_.max_samples;
+  const bool host = (*gpu)->vendor == problem::Vendor::kHost;
+  c.case_budget_ms = host ? options_.case_budget_ms : options_.gpu_case_budget_ms;
+  c.max_samples = host ? options_.max_samples : options_.gpu_max_samples;
   for (const auto& t : spec.tests) c.tests.push_back({t.params, t.seed, 0, t.weight});
   for (const auto& b : spec.benchmarks) {
     auto sol = problem::CaseSpeedOfLight(**gpu, b);

@@ -89,7 +89,10 @@ nlohmann::json ToJson(const RunResult& r) {
                      {"stddev_ns", t.stddev_ns}, {"min_ns", t.min_ns},   {"max_ns", t.max_ns},
                      {"wall_mean_ns", t.wall_mean_ns}, {"rel_sem", t.rel_sem},
                      {"stop_reason", StopReasonName(t.stop)}, {"warmup_calls", t.warmup_calls},
-                     {"l2_flushed", t.l2_flushed},       {"timer_floor_ns", t.timer_floor_ns}};
+                     {"l2_flushed", t.l2_flushed},       {"timer_floor_ns", t.timer_floor_ns},
+                     {"timer", t.timer},
+                     {"wall_split_ms", {{"case", t.case_ms}, {"input_wait", t.input_wait_ms}, {"calls", t.calls_ms},
+                                        {"check", t.check_ms}}}};
       if (t.sm_clock) j["timing"]["sm_clock"] = ClockJson(*t.sm_clock);
     }
     cases.push_back(std::move(j));
@@ -137,6 +140,14 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
         s.warmup_calls = t.value("warmup_calls", std::size_t{0});
         s.l2_flushed = t.value("l2_flushed", false);
         s.timer_floor_ns = t.value("timer_floor_ns", 0.0);
+        s.timer = t.value("timer", "");
+        if (t.contains("wall_split_ms") && t["wall_split_ms"].is_object()) {
+          const auto& w = t["wall_split_ms"];
+          s.case_ms = w.value("case", 0.0);
+          s.input_wait_ms = w.value("input_wait", 0.0);
+          s.calls_ms = w.value("calls", 0.0);
+          s.check_ms = w.value("check", 0.0);
+        }
         if (t.contains("sm_clock") && t["sm_clock"].is_object()) s.sm_clock = ClockFromJson(t["sm_clock"]);
         cr.timing = s;
       }

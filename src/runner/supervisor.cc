@@ -5,10 +5,13 @@
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
+#include <thread>
 
 #include "kjudge/core/random.h"
 #include "kjudge/harness/dtype.h"
+#include "kjudge/runner/input_pipeline.h"
 
 namespace kjudge::runner {
 
@@ -52,13 +55,31 @@ std::string ParamsText(const std::map<std::string, std::int64_t>& params) {
 }
 
 // Random bytes: an output the submission leaves untouched (or fills from a stale call) cannot match.
-void Poison(unsigned char* data, std::size_t bytes, std::mt19937_64& rng) {
+// xorshift64* from a fresh random seed: unpredictable to the submission, and fast enough that
+// poisoning a large output costs the calls nothing next to copying it.
+void Poison(unsigned char* data, std::size_t bytes, std::uint64_t seed) {
+  std::uint64_t x = seed | 1;
+  auto next = [&x] {
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    return x * 0x2545f4914f6cdd1dull;
+  };
   std::size_t i = 0;
   for (; i + 8 <= bytes; i += 8) {
-    std::uint64_t v = rng();
+    const std::uint64_t v = next();
     std::memcpy(data + i, &v, 8);
   }
-  for (; i < bytes; ++i) data[i] = static_cast<unsigned char>(rng());
+  for (; i < bytes; ++i) data[i] = static_cast<unsigned char>(next());
+}
+
+/// Worker threads that prepare a leaderboard case's inputs ahead of its timed calls: none on the
+/// host backend (its timings would feel a busy neighbouring core), else a few, leaving cores for
+/// the judged process and the machine.
+int InputWorkers(bool host_backend) {
+  if (host_backend) return 0;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(cores - 2, 1, 8);
 }
 
 // What a failed exchange with the judged process means for the verdict.
@@ -160,12 +181,11 @@ Status Supervisor::Regenerate(PreparedCase& pc, std::uint64_t seed) {
 }
 
 Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
-  std::mt19937_64 rng(RandomU64());
   unsigned char* shared = channel_.shared();
   for (std::size_t i = 0; i < pc.specs.size(); ++i) {
     if (pc.truth[i].empty()) continue;
     if (pc.specs[i].is_output) {
-      Poison(shared + pc.offsets[i], pc.truth[i].size(), rng);
+      Poison(shared + pc.offsets[i], pc.truth[i].size(), RandomU64());
     } else {
       std::memcpy(shared + pc.offsets[i], pc.truth[i].data(), pc.truth[i].size());
     }
@@ -242,22 +262,68 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
   StopReason stop = StopReason::kConverged;
   const auto case_start = std::chrono::steady_clock::now();
   const int total_warmup = std::max(0, config_->warmup_calls);
+  // Leaderboard runs: a fresh seed for every timed call, so nothing computed for an earlier call
+  // can be replayed; the sets are generated ahead of the calls (input_pipeline.h).
+  std::optional<InputPipeline> pipeline;
+  if (leaderboard) {
+    std::vector<std::size_t> sizes;
+    std::size_t set_bytes = 0;
+    for (const auto& t : pc->truth) {
+      sizes.push_back(t.size());
+      set_bytes += t.size();
+    }
+    const int workers = InputWorkers(host_backend_);
+    const int depth = InputPipeline::DepthFor(set_bytes, 2 * std::max(1, workers), config_->input_pipeline_bytes);
+    problem_api::Params params = pc->params;
+    pipeline.emplace(
+        std::move(sizes), [seed](std::uint64_t i) { return MixSeed(seed, i + 1); },
+        [this, params](std::uint64_t set_seed, InputPipeline::Buffers& data) -> Status {
+          problem_api::Params p = params;
+          p.seed = set_seed;
+          std::vector<void*> ptrs;
+          for (auto& b : data) ptrs.push_back(b.data());
+          KJ_RETURN_IF_ERROR(reference_.Generate(p, ptrs.data()));
+          return reference_.Reference(p, ptrs.data());
+        },
+        workers, depth);
+  }
+  // Where a case's wall time goes (waiting for inputs, in calls, checking outputs), in its "case"
+  // event: it tells why a case stopped at its budget with few samples.
+  double input_wait_ms = 0, call_ms = 0, check_ms = 0;
+  auto since_ms = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+  };
   for (int call_index = 0;; ++call_index) {
     const bool timed = call_index >= total_warmup;
-    if (timed && leaderboard) {
-      // A fresh seed for every timed call: nothing computed for an earlier call can be replayed.
-      if (auto st = Regenerate(*pc, MixSeed(seed, pc->calls)); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
+    std::optional<InputPipeline::Set> set;
+    if (timed && pipeline) {
+      const auto wait_start = std::chrono::steady_clock::now();
+      auto next = pipeline->Next();
+      input_wait_ms += since_ms(wait_start);
+      if (!next.ok()) return fail(Verdict::kInternalError, next.error().message);
+      set = std::move(*next);
+      std::swap(pc->truth, set->data);
     }
+    const auto call_start = std::chrono::steady_clock::now();
     auto outcome = Call(*pc, timed);
-    if (!outcome.ok()) return fail(VerdictFor(outcome.error()), outcome.error().message);
-    for (std::size_t i = 0; i < pc->specs.size(); ++i) {
-      if (!pc->specs[i].is_output) continue;
-      auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), channel_.shared() + pc->offsets[i],
-                                         pc->specs[i].count, config_->tolerance);
-      if (!cmp.ok()) {
-        return fail(Verdict::kWrongAnswer, "call " + std::to_string(call_index + 1) + ": " + cmp.Summary(pc->specs[i].name));
+    call_ms += since_ms(call_start);
+    const auto check_start = std::chrono::steady_clock::now();
+    std::string mismatch;
+    if (outcome.ok()) {
+      for (std::size_t i = 0; i < pc->specs.size() && mismatch.empty(); ++i) {
+        if (!pc->specs[i].is_output) continue;
+        auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), channel_.shared() + pc->offsets[i],
+                                           pc->specs[i].count, config_->tolerance);
+        if (!cmp.ok()) mismatch = cmp.Summary(pc->specs[i].name);
       }
     }
+    if (set) {
+      std::swap(pc->truth, set->data);
+      pipeline->Recycle(std::move(*set));
+    }
+    check_ms += since_ms(check_start);
+    if (!outcome.ok()) return fail(VerdictFor(outcome.error()), outcome.error().message);
+    if (!mismatch.empty()) return fail(Verdict::kWrongAnswer, "call " + std::to_string(call_index + 1) + ": " + mismatch);
     const double t = outcome->elapsed_ns;
     if (!std::isfinite(t) || t <= 0) return fail(Verdict::kRejected, "the harness reported an impossible time");
     if (t > outcome->wall_ns + config_->wall_slack_ns) {
@@ -290,6 +356,11 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
   out->timing->warmup_calls = static_cast<std::size_t>(total_warmup);
   out->timing->l2_flushed = config_->flush_l2 && !host_backend_;
   out->timing->timer_floor_ns = timer_floor_ns_;
+  out->timing->timer = timer_;
+  out->timing->case_ms = since_ms(case_start);
+  out->timing->input_wait_ms = input_wait_ms;
+  out->timing->calls_ms = call_ms;
+  out->timing->check_ms = check_ms;
   out->timing->sm_clock = clock.Stats();
   // The least disturbed observation (the fastest wall time) against the reported median: a loaded
   // machine inflates some wall times, never all of them.
@@ -308,7 +379,9 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
          {"median_ns", out->timing->median_ns},
          {"rel_sem", out->timing->rel_sem},
          {"samples", out->timing->samples},
-         {"throttled", out->timing->sm_clock && out->timing->sm_clock->throttled}});
+         {"throttled", out->timing->sm_clock && out->timing->sm_clock->throttled},
+         {"wall_split_ms", {{"case", out->timing->case_ms}, {"input_wait", input_wait_ms}, {"calls", call_ms},
+                            {"check", check_ms}}}});
   return true;
 }
 
@@ -337,6 +410,7 @@ RunResult Supervisor::Run(const SupervisorConfig& config) {
   host_backend_ = backend == "cpu";
   // Informational only (the judged side measured it): a floor no reported time goes under.
   timer_floor_ns_ = std::isfinite(hello->timer_floor_ns) && hello->timer_floor_ns > 0 ? hello->timer_floor_ns : 0;
+  timer_ = std::string(hello->timer, strnlen(hello->timer, sizeof hello->timer));
   result.device = backend + ": " + std::string(hello->device, strnlen(hello->device, sizeof hello->device));
 
   // Tests come first in every mode; timed modes only time a submission that is correct.

@@ -50,3 +50,39 @@ TEST(CompareTest, HalfPrecisionBuffers) {
 
 }  // namespace
 }  // namespace kjudge::harness
+
+namespace kjudge::harness {
+namespace {
+
+// Large outputs are compared in parallel parts; what is reported must not depend on that.
+TEST(CompareLargeTest, MismatchesAcrossPartsAreCountedAndTheFirstAreInIndexOrder) {
+  const std::size_t n = (std::size_t{1} << 22) + 7;  // several parts, and a ragged last one
+  std::vector<std::uint16_t> expected(n, 0x3c00), got(n, 0x3c00);  // fp16 1.0
+  const std::size_t wrong[] = {n - 1, 3, 2'000'000, 1'048'577, 4'000'000, 17, 3'500'000};
+  for (std::size_t i : wrong) got[i] = 0x4000;  // 2.0
+  const Comparison c = CompareBuffers(DType::kF16, expected.data(), got.data(), n, {1e-3, 1e-3}, 5);
+  EXPECT_EQ(c.count, n);
+  EXPECT_EQ(c.mismatches, std::size(wrong));
+  ASSERT_EQ(c.first.size(), 5u);
+  const std::size_t in_order[] = {3, 17, 1'048'577, 2'000'000, 3'500'000};
+  for (std::size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(c.first[k].index, in_order[k]);
+    EXPECT_EQ(c.first[k].expected, 1.0);
+    EXPECT_EQ(c.first[k].got, 2.0);
+  }
+  EXPECT_DOUBLE_EQ(c.max_abs_error, 1.0);
+}
+
+TEST(CompareLargeTest, EveryHalfValueConvertsLikeTheScalarDecoder) {
+  // The lookup table must agree with HalfToDouble for all 65536 patterns (NaNs never match).
+  std::vector<std::uint16_t> all(65536);
+  for (std::uint32_t i = 0; i < 65536; ++i) all[i] = static_cast<std::uint16_t>(i);
+  const Comparison c = CompareBuffers(DType::kF16, all.data(), all.data(), all.size(), {0, 0}, 0);
+  std::size_t nans = 0;
+  for (std::uint32_t i = 0; i < 65536; ++i) nans += std::isnan(HalfToDouble(static_cast<std::uint16_t>(i))) ? 1 : 0;
+  EXPECT_EQ(nans, 2u * 1023u);
+  EXPECT_EQ(c.mismatches, nans) << "only NaN patterns may differ from themselves";
+}
+
+}  // namespace
+}  // namespace kjudge::harness

@@ -4,6 +4,8 @@
 // the audit log).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <fstream>
 #include <sstream>
 
@@ -279,7 +281,11 @@ TEST_F(ApiTest, ProblemDetailSummarizesTheSpec) {
   EXPECT_FALSE(p.contains("versions")) << "versions are for organizers";
   EXPECT_FALSE(p["leaderboards"][0].contains("visibility")) << "visibility is for organizers";
   const json listed = Body(anonymous_->Get("/api/v1/problems"));
-  EXPECT_EQ(listed["problems"].size(), 6u) << listed.dump();
+  std::size_t in_tree = 0;  // every problem of problems/ is published, none twice
+  for (const auto& dir : std::filesystem::directory_iterator(std::filesystem::path(KJUDGE_SOURCE_DIR) / "problems")) {
+    in_tree += std::filesystem::exists(dir.path() / "problem.yaml") ? 1 : 0;
+  }
+  EXPECT_EQ(listed["problems"].size(), in_tree) << listed.dump();
 }
 
 TEST_F(ApiTest, HiddenLeaderboardsAndProblemsAreInvisibleToCompetitors) {

@@ -23,7 +23,7 @@
 namespace kjudge::harness::wire {
 
 constexpr std::uint32_t kMagic = 0x4744'4a4bu;  // "KJDG"
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;
 
 /// File descriptors the judged process inherits.
 constexpr int kSharedMemoryFd = 3;  ///< memfd holding every buffer of the current case
@@ -53,6 +53,7 @@ struct Hello {
   /// measured. Informational: it comes from the judged side.
   double timer_floor_ns = 0;
   std::uint64_t flush_bytes = 0;  ///< size of the buffer read to flush the cache before a timed call (GPU backends)
+  char timer[16] = {};            ///< how calls are timed: "cupti", "events", "steady_clock"
 };
 
 struct BufferDesc {

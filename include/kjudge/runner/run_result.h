@@ -58,6 +58,13 @@ struct TimingStats {
   bool l2_flushed = false;     ///< the cache was flushed before every timed call
   /// What the harness measured for an empty call (its floor, see harness::wire::Hello); 0 unknown.
   double timer_floor_ns = 0;
+  /// How the harness timed each call: "cupti" (GPU timestamps of the call's own device work),
+  /// "events" (device events around the call), "steady_clock" (host backend); "" unknown.
+  std::string timer;
+  /// Where the case's wall time went, in ms: waiting for prepared inputs, in calls (the judged
+  /// side's copies, flush and call), checking outputs, and in all. Says why a case that stopped
+  /// at its budget has few samples.
+  double case_ms = 0, input_wait_ms = 0, calls_ms = 0, check_ms = 0;
   std::optional<ClockStats> sm_clock;  ///< absent when no clock could be read (no NVML, host backend)
 };
 

@@ -55,6 +55,8 @@ struct SupervisorConfig {
   double sol_margin = 0.95;            ///< a time below sol * margin is physically impossible: reject
   /// A reported time may exceed the supervisor's wall observation by this much (clock granularity).
   double wall_slack_ns = 50'000;
+  /// Memory the inputs prepared ahead of a leaderboard case's timed calls may hold (InputPipeline).
+  std::size_t input_pipeline_bytes = std::size_t{2} << 30;
   /// Host backend only: a case's median reported time must be at least this fraction of the
   /// fastest wall time the supervisor observed for a call, less an allowance for the message round
   /// trip and scheduling noise. GPU backends copy buffers inside the observed interval,
@@ -93,6 +95,7 @@ class Supervisor {
   harness::ClockProbe* clocks_;
   const SupervisorConfig* config_ = nullptr;
   double timer_floor_ns_ = 0;  ///< from the judged side's Hello
+  std::string timer_;          ///< likewise: how the judged side times a call
   std::uint32_t next_call_id_ = 1;
   std::uint32_t next_case_id_ = 1;
   bool host_backend_ = false;

@@ -14,6 +14,9 @@ class Backend {
   virtual ~Backend() = default;
   /// "cpu", "cuda" or "hip".
   virtual const char* name() const = 0;
+  /// How TimedCall measures: "cupti" (GPU timestamps of the call's own work), "events" (device
+  /// events around the call), "steady_clock" (the host's clock).
+  virtual const char* timer() const = 0;
   /// The device it runs on, for logs ("NVIDIA H100 80GB HBM3 (sm_90)").
   virtual std::string device() const = 0;
   /// Bytes read to flush the cache before a timed call (0: the backend does not flush).

@@ -10,6 +10,7 @@ namespace {
 class CpuBackend final : public Backend {
  public:
   const char* name() const override { return "cpu"; }
+  const char* timer() const override { return "steady_clock"; }
   std::string device() const override { return "host CPU"; }
 
   bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string*) override {

@@ -53,6 +53,7 @@ class HipBackend final : public Backend {
   }
 
   const char* name() const override { return "hip"; }
+  const char* timer() const override { return "events"; }
   std::string device() const override {
     return std::string(props_.name) + " (" + std::string(props_.gcnArchName) + ", " + std::to_string(props_.multiProcessorCount) +
            " CUs, " + std::to_string(cache_bytes_ >> 20) + " MiB LLC)";

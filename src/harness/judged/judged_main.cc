@@ -112,6 +112,7 @@ class Session {
     CopyMessage(hello.device, sizeof hello.device, backend_->device());
     hello.timer_floor_ns = MeasureTimerFloor(backend_);
     hello.flush_bytes = backend_->flush_bytes();
+    CopyMessage(hello.timer, sizeof hello.timer, backend_->timer());
     if (!Send(hello)) return 3;
     alignas(8) unsigned char buf[sizeof(wire::Setup) + 64];
     for (;;) {

@@ -1,0 +1,9 @@
+// expect: passed — naive loop over the pixels in fp32, the template's code
+#include <cstdint>
+
+void grayscale(const std::uint8_t* rgb, float* gray, std::int64_t height, std::int64_t width) {
+  for (std::int64_t i = 0; i < height * width; ++i) {
+    const float r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
+    gray[i] = 0.21f * r + 0.72f * g + 0.07f * b;
+  }
+}
