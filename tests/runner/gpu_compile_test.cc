@@ -1,7 +1,10 @@
 // The CUDA and HIP paths compile here even though nothing runs: for every problem, the harness,
 // the backend and the problem's glue are built with nvcc (sm_90a) and hipcc (gfx942, or gfx90a
-// where the installed hipcc predates gfx942) and linked with each correct sample solution.
-// Skipped, with the reason, where a compiler is missing.
+// where the installed hipcc predates gfx942) and linked with one correct sample solution (the
+// naive one where there is one): that is what CI can check of the harness and every problem's
+// glue without a GPU, at ~20 s a build. Every sample solution is built, run and checked on a GPU
+// by scripts/gpu-check.sh (docs/gpu-check.md). Skipped, with the reason, where a compiler is
+// missing.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -41,14 +44,18 @@ void BuildAll(Language language, const Result<Toolchain>& toolchain) {
     for (const auto& [lang, ref] : bundle->spec.files.glue) files.glue[std::string(problem::LanguageName(lang))] = ref.path;
     const fs::path correct = dir.path() / "solutions" / "correct";
     if (!fs::is_directory(correct)) continue;
+    fs::path chosen;
     for (const auto& solution : fs::directory_iterator(correct)) {
       if (solution.path().extension() != ext) continue;
-      std::ifstream in(solution.path());
-      std::string source((std::istreambuf_iterator<char>(in)), {});
-      auto judged = cache.BuildJudged(files, *toolchain, source, cache_dir / "job" / solution.path().stem());
-      EXPECT_TRUE(judged.ok()) << solution.path() << ":\n" << (judged.ok() ? "" : judged.error().message);
-      ++built;
+      const bool naive = solution.path().stem() == "naive";
+      if (chosen.empty() || naive || (chosen.stem() != "naive" && solution.path() < chosen)) chosen = solution.path();
     }
+    if (chosen.empty()) continue;
+    std::ifstream in(chosen);
+    std::string source((std::istreambuf_iterator<char>(in)), {});
+    auto judged = cache.BuildJudged(files, *toolchain, source, cache_dir / "job" / dir.path().filename());
+    EXPECT_TRUE(judged.ok()) << chosen << ":\n" << (judged.ok() ? "" : judged.error().message);
+    ++built;
   }
   EXPECT_GT(built, 0) << "no correct " << ext << " solution found under problems/";
   fs::remove_all(cache_dir);
