@@ -103,22 +103,28 @@ std::int64_t ValidUntil(const nlohmann::json& doc, std::int64_t now) {
 }
 
 /// A page from its document: `build` makes the document, `render` the HTML. Anonymous readers
-/// share one cached copy per target; `live_url` (may be empty) turns on refresh over SSE.
+/// share one cached copy per target, computed by one of them at a time; while a new copy is being
+/// computed after a write, the others get the previous one at once (page_cache.h). `live_url`
+/// (may be empty) turns on refresh over SSE.
 template <typename Build, typename Render>
 Response Page(ServerContext& ctx, const Request& req, Build build, Render render, std::string live_url = "") {
   const std::optional<Caller> viewer = Viewer(req, ctx.db);
   web::PageContext page = ContextFor(ctx, viewer);
   page.live_url = std::move(live_url);
-  const std::uint64_t generation = ctx.generation.Current();
-  const std::string key = "page:" + std::string(req.target());
-  if (!viewer) {
-    if (auto cached = ctx.pages.Get(key, generation, page.now_ms)) return Html(req, status::ok, *cached);
+  if (viewer) {
+    Result<nlohmann::json> doc = build(viewer);
+    if (!doc.ok()) return ErrorPage(req, page, doc.error());
+    return Html(req, status::ok, render(page, *doc));
   }
-  Result<nlohmann::json> doc = build(viewer);
-  if (!doc.ok()) return ErrorPage(req, page, doc.error());
-  std::string html = render(page, *doc);
-  if (!viewer) ctx.pages.Put(key, generation, ValidUntil(*doc, page.now_ms), std::make_shared<const std::string>(html));
-  return Html(req, status::ok, std::move(html));
+  using Cache = GenerationCache<std::string>;
+  auto html = ctx.pages.Get("page:" + std::string(req.target()), page.now_ms, Staleness::kPreviousIfRunning,
+                            [&]() -> Result<Cache::Computed> {
+                              KJ_ASSIGN_OR_RETURN(nlohmann::json doc, build(viewer));
+                              return Cache::Computed{std::make_shared<const std::string>(render(page, doc)),
+                                                     ValidUntil(doc, page.now_ms)};
+                            });
+  if (!html.ok()) return ErrorPage(req, page, html.error());
+  return Html(req, status::ok, **html);
 }
 
 Response Redirect(const Request& req, const std::string& location) {

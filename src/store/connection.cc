@@ -35,9 +35,14 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, co
   KJ_RETURN_IF_ERROR(connection->ExecScript(options.durability == Durability::kFull ? "PRAGMA synchronous = FULL;"
                                                                                       : "PRAGMA synchronous = NORMAL;"));
   if (options.read_only) KJ_RETURN_IF_ERROR(connection->ExecScript("PRAGMA query_only = ON;"));
-  // Pages read through a memory map rather than copied in by pread (a write on one connection
-  // invalidates the others' page caches, so readers re-read often), and a page cache that holds
-  // the hot indexes of a busy server: 16 MiB per connection instead of SQLite's 2 MiB.
+  // Pages read through a memory map rather than copied in by pread: in WAL mode a write on one
+  // connection empties every other connection's page cache, so each leaderboard recompute after a
+  // new result would otherwise pread tens of MiB of index pages again (docs/perf.md, bench/pages).
+  // 2 GiB of address space (SQLite's default compile-time cap) maps all of a large database; what
+  // lies beyond is read by pread as before. Writes still go through the WAL file.
+  KJ_RETURN_IF_ERROR(connection->ExecScript("PRAGMA mmap_size = 2147418112;"));
+  // A page cache that holds the hot indexes of a busy server: 16 MiB per connection instead of
+  // SQLite's 2 MiB.
   KJ_RETURN_IF_ERROR(connection->ExecScript("PRAGMA cache_size = -16384;"));
   // Reading the schema proves the file is a database at all (a text file opens fine and fails here).
   KJ_ASSIGN_OR_RETURN(Statement probe, connection->Prepare("SELECT count(*) FROM sqlite_schema"));

@@ -4,7 +4,6 @@
 #include <climits>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 
 #include "leaderboard_rows.h"
 #include "row_reading.h"
@@ -75,57 +74,56 @@ Result<Leaderboard> LeaderboardRepository::Find(std::string_view problem_name, s
 
 namespace {
 
-/// The standings of leaderboard `id` over the submissions made in [from_ms, before_ms).
-Result<std::vector<StandingEntry>> StandingsBetween(Connection& c, std::int64_t id, std::int64_t from_ms,
-                                                    std::int64_t before_ms) {
-  // Two scans of covering indexes (migration 0003), reduced here: SQLite's window functions
-  // sort through a temporary B-tree and cost several times more for the same answer. The
-  // created_ms range is the last column of submissions_by_board_mode_user, so it is filtered in
-  // that index too; INDEXED BY keeps the planner from the narrower submissions_by_leaderboard
-  // range, which would read every wide submission row.
-  std::unordered_map<std::int64_t, StandingEntry> by_user;
-  KJ_ASSIGN_OR_RETURN(Statement tried, c.Query(
-      "SELECT s.user_id, users.name, users.display_name, count(*) FROM submissions s JOIN users ON users.id = s.user_id"
-      " WHERE s.leaderboard_id = ? AND s.mode = 'leaderboard' AND s.created_ms >= ? AND s.created_ms < ?"
-      " GROUP BY s.user_id",
-      id, from_ms, before_ms));
-  for (;;) {
-    KJ_ASSIGN_OR_RETURN(bool row, tried.Step());
-    if (!row) break;
-    StandingEntry& e = by_user[tried.Int(0)];
-    e.user_id = tried.Int(0);
-    e.user_name = tried.Text(1);
-    e.display_name = tried.Text(2);
-    e.submissions = tried.Int(3);
-  }
-  KJ_ASSIGN_OR_RETURN(Statement passed, c.Query(
-      "SELECT s.user_id, s.id, s.created_ms, r.id, r.score_ns, r.sol_ratio"
-      " FROM submissions s INDEXED BY submissions_by_board_mode_user JOIN runs r ON r.submission_id = s.id"
-      " WHERE s.leaderboard_id = ? AND s.mode = 'leaderboard' AND s.created_ms >= ? AND s.created_ms < ?"
-      " AND r.verdict = 'passed' AND r.score_ns IS NOT NULL",
-      id, from_ms, before_ms));
-  for (;;) {
-    KJ_ASSIGN_OR_RETURN(bool row, passed.Step());
-    if (!row) break;
-    auto it = by_user.find(passed.Int(0));
-    if (it == by_user.end()) continue;  // cannot happen within one snapshot
-    StandingEntry& e = it->second;
-    const double score = passed.Double(4);
-    const std::int64_t submitted = passed.Int(2), run_id = passed.Int(3);
-    const bool better = e.run_id == 0 || score < e.score_ns ||
-                        (score == e.score_ns && (submitted < e.submitted_ms ||
-                                                 (submitted == e.submitted_ms && run_id < e.run_id)));
-    if (!better) continue;
-    e.submission_id = passed.Int(1);
-    e.run_id = run_id;
-    e.score_ns = score;
-    e.sol_ratio = passed.OptionalDouble(5);
-    e.submitted_ms = submitted;
-  }
+// The standings read one row per entrant of the board (leaderboard_entrants, migration 0005),
+// whose best run triggers keep current: about 10,000 rows for 10,000 competitors, whatever their
+// run count. CROSS JOIN fixes the join order: with the statistics of a database holding one big
+// board the planner otherwise prefers scans. ?1 is the board, ?2 the cutoff where there is one.
+constexpr const char* kStandingsLive =
+    "SELECT e.user_id, u.name, u.display_name, e.submissions, e.best_submission_id, e.best_run_id, e.best_score_ns,"
+    " e.best_sol_ratio, e.best_submitted_ms"
+    " FROM leaderboard_entrants e CROSS JOIN users u ON u.id = e.user_id"
+    " WHERE e.leaderboard_id = ?1 AND e.best_run_id IS NOT NULL";
+// Around a deadline the best run before or after it is sought per entrant, the first qualifying
+// entry of leaderboard_results_by_rank in ranking order (one seek while it is among their
+// fastest), and counts come from submissions_by_board_mode_user.
+#define KJ_STANDINGS_BEST(window)                                                                          \
+  " b.submission_id, b.run_id, b.score_ns, b.sol_ratio, b.submitted_ms"                                    \
+  " FROM leaderboard_entrants e CROSS JOIN users u ON u.id = e.user_id"                                    \
+  " CROSS JOIN leaderboard_results b ON b.run_id = (SELECT x.run_id"                                        \
+  " FROM leaderboard_results x INDEXED BY leaderboard_results_by_rank"                                     \
+  " WHERE x.leaderboard_id = e.leaderboard_id AND x.user_id = e.user_id AND x.submitted_ms " window          \
+  " ORDER BY x.score_ns, x.submitted_ms, x.run_id LIMIT 1)"                                                \
+  " WHERE e.leaderboard_id = ?1"
+// The entrant's leaderboard-mode submissions made at or after the cutoff.
+#define KJ_STANDINGS_COUNT_SINCE                                                                            \
+  "(SELECT count(*) FROM submissions s INDEXED BY submissions_by_board_mode_user"                           \
+  " WHERE s.leaderboard_id = e.leaderboard_id AND s.mode = 'leaderboard' AND s.user_id = e.user_id"          \
+  " AND s.created_ms >= ?2)"
+// Before the cutoff: the entrant's count less their submissions since (few once a deadline passed).
+constexpr const char* kStandingsBefore =
+    "SELECT e.user_id, u.name, u.display_name, e.submissions - " KJ_STANDINGS_COUNT_SINCE ","
+    KJ_STANDINGS_BEST("< ?2");
+// At or after the cutoff: the post-deadline runs, counted directly.
+constexpr const char* kStandingsSince =
+    "SELECT e.user_id, u.name, u.display_name, " KJ_STANDINGS_COUNT_SINCE "," KJ_STANDINGS_BEST(">= ?2");
+
+/// The entries `stmt` selects, in rank order: by score, ties to the earlier submission, then the
+/// earlier run.
+Result<std::vector<StandingEntry>> ReadStandings(Statement& stmt) {
   std::vector<StandingEntry> out;
-  out.reserve(by_user.size());
-  for (auto& [_, e] : by_user) {
-    if (e.run_id != 0) out.push_back(std::move(e));
+  for (;;) {
+    KJ_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    StandingEntry& e = out.emplace_back();
+    e.user_id = stmt.Int(0);
+    e.user_name = stmt.Text(1);
+    e.display_name = stmt.Text(2);
+    e.submissions = stmt.Int(3);
+    e.submission_id = stmt.Int(4);
+    e.run_id = stmt.Int(5);
+    e.score_ns = stmt.Double(6);
+    e.sol_ratio = stmt.OptionalDouble(7);
+    e.submitted_ms = stmt.Int(8);
   }
   std::sort(out.begin(), out.end(), [](const StandingEntry& a, const StandingEntry& b) {
     if (a.score_ns != b.score_ns) return a.score_ns < b.score_ns;
@@ -138,11 +136,21 @@ Result<std::vector<StandingEntry>> StandingsBetween(Connection& c, std::int64_t 
 }  // namespace
 
 Result<std::vector<StandingEntry>> LeaderboardRepository::Standings(std::int64_t id, std::optional<std::int64_t> before_ms) {
-  return session_.Read([&](Connection& c) { return StandingsBetween(c, id, INT64_MIN, before_ms.value_or(INT64_MAX)); });
+  return session_.Read([&](Connection& c) -> Result<std::vector<StandingEntry>> {
+    if (!before_ms) {
+      KJ_ASSIGN_OR_RETURN(Statement live, c.Query(kStandingsLive, id));
+      return ReadStandings(live);
+    }
+    KJ_ASSIGN_OR_RETURN(Statement frozen, c.Query(kStandingsBefore, id, *before_ms));
+    return ReadStandings(frozen);
+  });
 }
 
 Result<std::vector<StandingEntry>> LeaderboardRepository::PostDeadline(std::int64_t id, std::int64_t from_ms) {
-  return session_.Read([&](Connection& c) { return StandingsBetween(c, id, from_ms, INT64_MAX); });
+  return session_.Read([&](Connection& c) -> Result<std::vector<StandingEntry>> {
+    KJ_ASSIGN_OR_RETURN(Statement late, c.Query(kStandingsSince, id, from_ms));
+    return ReadStandings(late);
+  });
 }
 
 Result<std::vector<ImprovementSeries>> LeaderboardRepository::Improvements(std::int64_t id,
@@ -153,12 +161,10 @@ Result<std::vector<ImprovementSeries>> LeaderboardRepository::Improvements(std::
     for (const std::int64_t user_id : user_ids) {
       if (std::any_of(out.begin(), out.end(), [&](const ImprovementSeries& s) { return s.user_id == user_id; })) continue;
       ImprovementSeries series{user_id, {}};
-      // One user's passing runs in submission order, from the same covering indexes as Standings.
+      // One user's passing runs (a range of leaderboard_results_by_rank), in submission order.
       KJ_ASSIGN_OR_RETURN(Statement stmt, c.Query(
-          "SELECT s.created_ms, r.score_ns FROM submissions s"
-          " JOIN runs r INDEXED BY runs_passed_by_submission ON r.submission_id = s.id"
-          " WHERE s.leaderboard_id = ? AND s.mode = 'leaderboard' AND s.user_id = ? AND s.created_ms < ?"
-          " AND r.verdict = 'passed' AND r.score_ns IS NOT NULL ORDER BY s.created_ms, s.id, r.id",
+          "SELECT submitted_ms, score_ns FROM leaderboard_results INDEXED BY leaderboard_results_by_rank"
+          " WHERE leaderboard_id = ? AND user_id = ? AND submitted_ms < ? ORDER BY submitted_ms, submission_id, run_id",
           id, user_id, before_ms.value_or(INT64_MAX)));
       for (;;) {
         KJ_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -162,6 +162,47 @@ TEST_F(StandingsTest, BeforeADeadlineOnlyEarlierSubmissionsRankAndLaterOnesAreLi
   EXPECT_TRUE(none->empty());
 }
 
+// Standings read tables that triggers derive from submissions and runs (migration 0005): every
+// write that changes what ranks must reach them, including the ones no repository makes.
+TEST_F(StandingsTest, StandingsFollowDeletionsRejudgesAndBackdatedSubmissions) {
+  const User alice = MakeUser("alice"), bob = MakeUser("bob"), carol = MakeUser("carol");
+  Judged(alice, Mode::kLeaderboard, 500);
+  const Submission alice_fast = Judged(alice, Mode::kLeaderboard, 300);
+  const Submission bob_sub = Judged(bob, Mode::kLeaderboard, 400);
+  Judged(carol, Mode::kLeaderboard, 200);
+  Judged(carol, Mode::kLeaderboard, std::nullopt);
+  const std::int64_t board = problem_.created_leaderboards[0].id;
+  auto names = [&](const Result<std::vector<StandingEntry>>& s) {
+    std::string out;
+    if (!s.ok()) return "error: " + s.error().message;
+    for (const auto& e : *s) out += e.user_name + ":" + std::to_string(static_cast<int>(e.score_ns)) + "/" + std::to_string(e.submissions) + " ";
+    return out;
+  };
+  EXPECT_EQ(names(LeaderboardRepository(*db_).Standings(board)), "carol:200/2 alice:300/2 bob:400/1 ");
+
+  // A deleted competitor leaves with everything they submitted (cascades fire the triggers).
+  ASSERT_TRUE(UserRepository(*db_).Delete(carol.id).ok());
+  EXPECT_EQ(names(LeaderboardRepository(*db_).Standings(board)), "alice:300/2 bob:400/1 ");
+
+  // A submission moved past a cutoff counts only after it; its run moves with it.
+  const std::int64_t cutoff = clock_.NowMs() + 1;
+  ASSERT_TRUE(testing::RawExec(*db_, "UPDATE submissions SET created_ms = ? WHERE id = ?", cutoff + 5, alice_fast.id).ok());
+  EXPECT_EQ(names(LeaderboardRepository(*db_).Standings(board, cutoff)), "bob:400/1 alice:500/1 ");
+  EXPECT_EQ(names(LeaderboardRepository(*db_).PostDeadline(board, cutoff)), "alice:300/1 ");
+
+  // A run whose verdict or score changes is re-ranked; one that no longer passes drops out.
+  ASSERT_TRUE(testing::RawExec(*db_, "UPDATE runs SET score_ns = 100 WHERE submission_id = ?", bob_sub.id).ok());
+  EXPECT_EQ(names(LeaderboardRepository(*db_).Standings(board)), "bob:100/1 alice:300/2 ");
+  ASSERT_TRUE(testing::RawExec(*db_, "UPDATE runs SET verdict = 'wrong_answer', score_ns = NULL WHERE submission_id = ?", bob_sub.id).ok());
+  EXPECT_EQ(names(LeaderboardRepository(*db_).Standings(board)), "alice:300/2 ");
+
+  // A deleted submission takes its runs and its count.
+  ASSERT_TRUE(testing::RawExec(*db_, "DELETE FROM submissions WHERE id = ?", alice_fast.id).ok());
+  EXPECT_EQ(names(LeaderboardRepository(*db_).Standings(board)), "alice:500/1 ");
+  EXPECT_EQ(testing::QueryInt(*db_, "SELECT count(*) FROM leaderboard_entrants"), 2) << "bob still has a submission";
+  EXPECT_EQ(testing::QueryInt(*db_, "SELECT count(*) FROM leaderboard_results"), 1);
+}
+
 TEST_F(StandingsTest, ImprovementsAreEachStrictlyBetterBestOldestFirst) {
   const User alice = MakeUser("alice"), bob = MakeUser("bob"), carol = MakeUser("carol");
   const Submission a1 = Judged(alice, Mode::kLeaderboard, 900);

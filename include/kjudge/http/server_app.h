@@ -43,9 +43,9 @@ struct ServerContext {
   /// Bumped after every request that may change what pages show (BuildRouter decides which).
   DataGeneration generation;
   /// Rendered pages and documents for anonymous readers, by target (documents.h).
-  GenerationCache<std::string> pages{4096};
+  GenerationCache<std::string> pages{generation, 4096};
   /// Computed standings per leaderboard and cutoff (board_standings.cc).
-  GenerationCache<std::vector<store::StandingEntry>> standings{1024};
+  GenerationCache<std::vector<store::StandingEntry>> standings{generation, 1024};
 };
 
 /// Every route: health, runner protocol, submissions.

@@ -72,7 +72,9 @@ class LeaderboardRepository {
 
   /// The standings of leaderboard `id`: per competitor the passing leaderboard-mode run with the
   /// lowest score (a tie goes to the earlier submission), ordered by score, ties to the earlier
-  /// submission. Reads the covering indexes of migration 0003, never the wide rows.
+  /// submission. Reads one row per competitor (migration 0005's tables, which triggers keep in
+  /// step with submissions and runs; with `before_ms`, plus an index seek for the best run before
+  /// it), never the wide rows.
   /// With `before_ms`, only submissions made before it count (the ranks frozen at a deadline).
   Result<std::vector<StandingEntry>> Standings(std::int64_t id, std::optional<std::int64_t> before_ms = std::nullopt);
   /// As Standings over the submissions made at or after `from_ms` alone: each competitor's best
