@@ -172,12 +172,24 @@ Result<Supervisor::PreparedCase> Supervisor::Prepare(const CaseInput& input, std
   return pc;
 }
 
+namespace {
+
+/// Fills `buffers` for `params` drawn from `seed`: inputs as generated, outputs as the reference
+/// computes them. Safe to call from several threads at once (InputPipeline's workers).
+Status GenerateCase(const harness::ReferenceLibrary& reference, problem_api::Params params, std::uint64_t seed,
+                    std::vector<std::vector<unsigned char>>& buffers) {
+  params.seed = seed;
+  std::vector<void*> ptrs;
+  for (auto& b : buffers) ptrs.push_back(b.data());
+  KJ_RETURN_IF_ERROR(reference.Generate(params, ptrs.data()));
+  return reference.Reference(params, ptrs.data());
+}
+
+}  // namespace
+
 Status Supervisor::Regenerate(PreparedCase& pc, std::uint64_t seed) {
   pc.params.seed = seed;
-  std::vector<void*> ptrs;
-  for (auto& t : pc.truth) ptrs.push_back(t.data());
-  KJ_RETURN_IF_ERROR(reference_.Generate(pc.params, ptrs.data()));
-  return reference_.Reference(pc.params, ptrs.data());
+  return GenerateCase(reference_, pc.params, seed, pc.truth);
 }
 
 Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
@@ -277,13 +289,8 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     problem_api::Params params = pc->params;
     pipeline.emplace(
         std::move(sizes), [seed](std::uint64_t i) { return MixSeed(seed, i + 1); },
-        [this, params](std::uint64_t set_seed, InputPipeline::Buffers& data) -> Status {
-          problem_api::Params p = params;
-          p.seed = set_seed;
-          std::vector<void*> ptrs;
-          for (auto& b : data) ptrs.push_back(b.data());
-          KJ_RETURN_IF_ERROR(reference_.Generate(p, ptrs.data()));
-          return reference_.Reference(p, ptrs.data());
+        [this, params](std::uint64_t set_seed, InputPipeline::Buffers& data) {
+          return GenerateCase(reference_, params, set_seed, data);
         },
         workers, depth);
   }
