@@ -9,6 +9,15 @@
 #
 #   scripts/gpu-check.sh [options] [PROBLEM...]     judge (every problem when none is named)
 #   scripts/gpu-check.sh --report FILE.jsonl...     print the table of earlier runs again
+#   scripts/gpu-check.sh --exploits [options]       judge tests/exploits/*.cu instead (issue 8): each
+#                    once, in the mode its `// mode:` line names; prints exploit, family, expected
+#                    (caught), got, how it was caught; exits 1 when an exploit passes uncharged
+#                    (a pass with charged_ns > 0 in any benchmark case counts as caught) and beats
+#                    its `// caught-if:` score rule, or a control is misjudged
+#   scripts/gpu-check.sh --profile [options] PROBLEM...   judge one correct solution of each named
+#                    problem in profile mode (Nsight Compute, issue 7) and print its profile summary;
+#                    set KJUDGE_NCU=/path/to/ncu if ncu is not in PATH, /usr/local/cuda/bin or
+#                    /opt/nvidia/nsight-compute/*; exits 1 when a run fails or has no profile
 #
 # Options:
 #   --kjudge PATH    kjudge binary to use; without it one is built in build-gpu/ (needs the
@@ -36,7 +45,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 kjudge="" lib_dir="" bwrap="" runs=3 deadline_s=0 out=var/gpu-check device=0 gpu="" port=18080 markdown=0
-report_only=0 prepare_host=0 problems=() extras=() problems_dir=problems
+report_only=0 prepare_host=0 exploits=0 profile=0 problems=() extras=() problems_dir=problems
 while [ $# -gt 0 ]; do
   case "$1" in
     --kjudge) kjudge=$2; shift ;;
@@ -53,6 +62,8 @@ while [ $# -gt 0 ]; do
     --markdown) markdown=1 ;;
     --prepare-host) prepare_host=1 ;;
     --report) report_only=1 ;;
+    --exploits) exploits=1 ;;
+    --profile) profile=1 ;;
     -h|--help) sed -n '2,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) problems+=("$1") ;;
@@ -102,6 +113,8 @@ def record(raw_path, problem, solution, mode, run, expect, wall_s, exit_code):
                           "mean_ns": t.get("mean_ns"), "wall_mean_ns": t.get("wall_mean_ns"), "wall_split_ms": t.get("wall_split_ms"), "stddev_ns": t.get("stddev_ns"), "samples": t.get("samples"),
                           "rel_sem": t.get("rel_sem"), "stop_reason": t.get("stop_reason"),
                           "timer_floor_ns": t.get("timer_floor_ns"), "l2_flushed": t.get("l2_flushed"),
+                          "harness_overhead_ns": t.get("harness_overhead_ns"), "charged_ns": t.get("charged_ns"),
+                          "outputs_frozen": t.get("outputs_frozen"), "case_message": c.get("message"),
                           "timer": t.get("timer"),
                           "clock_min_mhz": clock.get("min_mhz"), "clock_max_mhz": clock.get("max_mhz"),
                           "clock_reasons": clock.get("reasons"), "throttled": clock.get("throttled")})
@@ -174,6 +187,59 @@ def table(paths, markdown):
     print("\n%d solutions, %d not as expected" % (len(lines), bad))
     return 1 if bad or not lines else 0
 
+def header_field(path, key):
+    for line in open(path, encoding="utf-8"):
+        if not line.startswith("//"):
+            break
+        m = re.match(r"//\s*%s:\s*(.*?)\s*$" % re.escape(key), line)
+        if m:
+            return m.group(1)
+    return ""
+
+def exploits_table(results, markdown):
+    """One row per tests/exploits/*.cu: caught, or a hole (exit 1), or a misjudged control."""
+    recs = [json.loads(l) for l in open(results, encoding="utf-8") if l.strip()]
+    control = next((r.get("score_ns") for r in recs if r["solution"].endswith("control_correct.cu")
+                    and r.get("verdict") == "passed"), None)
+    head = ["exploit", "family", "mode", "expected (caught)", "got", "score us", "result", "how it was caught"]
+    rows, bad = [], 0
+    for r in recs:
+        path = r["solution"]
+        family, rule = header_field(path, "family"), header_field(path, "caught-if")
+        got, score = r.get("verdict"), r.get("score_ns")
+        if family.startswith("control"):
+            ok = got == r["expected"]
+            result = "ok" if ok else "MISJUDGED"
+        else:
+            ok = got not in ("passed", "not_judged", "not_run")
+            # Charged: in some benchmark case the supervisor's own clock replaced the reported times.
+            charged = got == "passed" and any((c.get("charged_ns") or 0) > 0 for c in r.get("cases") or [])
+            score_ok = None
+            m = re.search(r"score_us\s*>=\s*([0-9.]+)", rule)
+            if got == "passed" and m and score is not None:
+                score_ok = score / 1e3 >= float(m.group(1))
+            m = re.search(r"score\s*>=\s*([0-9.]+)\s*x\s*control_correct", rule)
+            if got == "passed" and m and score is not None and control is not None:
+                score_ok = score >= float(m.group(1)) * control
+            if got == "passed":  # a pass is caught when charged (`caught-if: charged ...`: charged AND the score rule)
+                ok = (charged and score_ok is not False) if rule.startswith("charged") else (charged or bool(score_ok))
+            result = ("caught (charged)" if charged else "caught") if ok else ("HOLE" if got == "passed" else "NOT JUDGED")
+        bad += not ok
+        how = (r.get("message") or "").replace("\n", " ")
+        rows.append([path.rsplit("/", 1)[-1], family[:48], r["mode"], r["expected"], str(got), fmt_us(score), result,
+                     how[:90] + ("..." if len(how) > 90 else "")])
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for l in rows:
+            print("| " + " | ".join(c.replace("|", "/") for c in l) + " |")
+    else:
+        widths = [max(len(h), *(len(l[i]) for l in rows)) if rows else len(h) for i, h in enumerate(head)]
+        for l in [head] + rows:
+            print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+    print("\n%d exploits and controls, %d holes or misjudged" % (len(rows), bad))
+    return 1 if bad or not rows else 0
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "expected":
@@ -182,6 +248,10 @@ if __name__ == "__main__":
         record(*sys.argv[2:10])
     elif cmd == "table":
         sys.exit(table(sys.argv[3:], sys.argv[2] == "1"))
+    elif cmd == "exploits":
+        sys.exit(exploits_table(sys.argv[3], sys.argv[2] == "1"))
+    elif cmd == "field":
+        print(header_field(sys.argv[2], sys.argv[3]))
 PY
 
 if [ "$report_only" = 1 ]; then
@@ -305,6 +375,54 @@ judge_all_modes() {  # FILE PROBLEM
     for run in $(seq 2 "$runs"); do judge "$1" "$2" leaderboard "$run"; done
   fi
 }
+if [ "$exploits" = 1 ]; then
+  # The exploit suite (issue 8): every tests/exploits/*.cu once, in the mode where it would pay off.
+  echo "== judging the exploits (results: $results)"
+  for file in tests/exploits/*.cu; do
+    [ -e "$file" ] || continue
+    judge "$file" vectoradd "$(python3 "$helper" field "$file" mode)" 1
+  done
+  rm -f "$out/raw.json"
+  echo
+  cat "$out/device.txt"
+  echo
+  python3 "$helper" exploits "$markdown" "$results"
+  exit $?
+fi
+if [ "$profile" = 1 ]; then
+  # Profile mode (issue 7): one correct solution per named problem, its summary printed.
+  [ ${#problems[@]} -gt 0 ] || fail_setup "--profile needs problem names"
+  echo "== profiling (submission JSON in $out/profile-PROBLEM.json; the runner's log in $out/server.log)"
+  status=0
+  for problem in "${problems[@]}"; do
+    file=$(ls "$problems_dir/$problem"/solutions/correct/*.cu 2>/dev/null | head -n 1 || true)
+    [ -n "$file" ] || { echo "$problem: no correct CUDA solution"; status=1; continue; }
+    echo "-- $problem: $file"
+    "$kjudge" submit "$file" --server "$url" --token "$token" --problem "$problem" --gpu "$gpu" --mode profile \
+      --timeout 900 --json >"$out/profile-$problem.json" 2>>"$out/submit.log" || status=1
+    python3 - "$out/profile-$problem.json" <<'PROFILE' || status=1
+import json, sys
+sub = json.load(open(sys.argv[1], encoding="utf-8"))
+run = (sub.get("runs") or [{}])[-1]
+print("result:", sub.get("status"), "|", run.get("message", ""))
+p = run.get("profile")
+if p is None:
+    print("(the server did not store the run's profile field; the message above carries its summary)")
+    sys.exit(0 if "profile (Nsight Compute" in run.get("message", "") else 1)
+print("profile:", p.get("status"), p.get("tool_version", ""), "-", p.get("message", ""))
+for k in p.get("kernels", []):
+    stalls = ", ".join("%s %.0f%%" % (s["reason"], 100 * s["share"]) for s in k.get("top_stalls", [])[:3])
+    f = lambda v, fmt: "-" if v is None else fmt % v
+    print("  %-40s %10s us  DRAM %5s%%  SM %5s%%  regs %4s  occ %5s/%5s%%  %s" % (
+        k["name"][:40], f(k.get("duration_ns") and k["duration_ns"] / 1e3, "%.1f"), f(k.get("dram_throughput_pct"), "%.0f"),
+        f(k.get("sm_throughput_pct"), "%.0f"), f(k.get("registers_per_thread"), "%.0f"),
+        f(k.get("achieved_occupancy_pct"), "%.0f"), f(k.get("theoretical_occupancy_pct"), "%.0f"), stalls))
+sys.exit(0 if p.get("status") == "ok" else 1)
+PROFILE
+  done
+  grep -a "profile run output" -A12 "$out/server.log" | tail -n 40 || true
+  exit $status
+fi
 echo "== judging (results: $results)"
 for problem in "${problems[@]}"; do
   for file in "$problems_dir/$problem"/solutions/*/*.cu; do

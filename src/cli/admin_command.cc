@@ -1,5 +1,7 @@
-// `kjudge admin`: users and tokens, directly on the database file (run it on the server machine;
-// SQLite's locking makes that safe while the server runs).
+// `kjudge admin`: users, tokens and hack marks, directly on the database file (run it on the
+// server machine; SQLite's locking makes that safe while the server runs).
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -8,6 +10,8 @@
 #include "command.h"
 #include "kjudge/core/clock.h"
 #include "kjudge/store/audit_repository.h"
+#include "kjudge/store/hack_repository.h"
+#include "kjudge/store/submission_repository.h"
 #include "kjudge/store/token_repository.h"
 #include "kjudge/store/user_repository.h"
 #include "settings.h"
@@ -61,6 +65,28 @@ Result<std::vector<std::string>> IssueInvites(store::Database& db, store::Role r
   return codes;
 }
 
+/// Marks a submission hacked (or, `mark` false, removes the mark) with its audit entry. A running
+/// server's cached pages show the change within their time to live (30 s); the HTTP route
+/// (POST /api/v1/admin/submissions/{id}/hacked) shows it at once.
+Result<store::HackMark> SetHacked(store::Database& db, std::int64_t id, bool mark, const std::string& reason) {
+  KJ_ASSIGN_OR_RETURN(auto tx, db.BeginWrite());
+  auto sub = store::SubmissionRepository(tx).Get(id);
+  if (!sub.ok() && sub.error().code == ErrorCode::kNotFound) {
+    return MakeError(ErrorCode::kNotFound, "no submission " + std::to_string(id));
+  }
+  if (!sub.ok()) return sub.error();
+  store::HackRepository hacks(tx);
+  KJ_ASSIGN_OR_RETURN(store::HackMark changed,
+                      mark ? hacks.Mark({id, reason, std::nullopt, LocalActor()}) : hacks.Unmark(id));
+  const std::string detail = mark ? nlohmann::json{{"reason", reason}, {"user_id", sub->user_id}}.dump()
+                                  : nlohmann::json{{"reason", changed.reason}, {"marked_by", changed.marked_by},
+                                                   {"marked_ms", changed.marked_ms}}.dump();
+  KJ_RETURN_IF_ERROR(store::AuditRepository(tx).Append({std::nullopt, LocalActor(), mark ? "submission.hacked" : "submission.unhacked",
+                                                        "submission:" + std::to_string(id), detail}));
+  KJ_RETURN_IF_ERROR(tx.Commit());
+  return changed;
+}
+
 /// What a competitor needs next to a popcorn-cli id.
 void PrintPopcornHint(const std::string& user, const std::string& cli_id) {
   std::cerr << "popcorn-cli id for " << user << " (shown only once). On their machine:\n"
@@ -79,7 +105,7 @@ Result<std::unique_ptr<store::Database>> OpenExisting(const std::string& path) {
 }  // namespace
 
 Command RegisterAdmin(CLI::App& root) {
-  CLI::App* cmd = root.add_subcommand("admin", "Users and tokens (on the server's database file)");
+  CLI::App* cmd = root.add_subcommand("admin", "Users, tokens and hack marks (on the server's database file)");
   cmd->require_subcommand(1);
   auto db_path = std::make_shared<std::string>("kjudge.db");
 
@@ -129,6 +155,19 @@ Command RegisterAdmin(CLI::App& root) {
   invite_settings->Add("expires-hours", invite_hours.get(), "hours until unused invitations expire (0: never)")
       ->check(CLI::Range(0, 24 * 365));
   invite_settings->Add("label", invite_label.get(), "what the invitations are for (shown in audits)");
+
+  auto submission_id = std::make_shared<std::int64_t>(0);
+  auto hack_reason = std::make_shared<std::string>();
+  CLI::App* mark_hacked = cmd->add_subcommand(
+      "mark-hacked", "Mark a submission hacked: it leaves every ranking; its runs, code and logs stay as evidence");
+  mark_hacked->add_option("submission", *submission_id, "submission id")->required()->check(CLI::PositiveNumber);
+  mark_hacked->add_option("--reason", *hack_reason, "what was found (shown to the submission's owner)")->required();
+  auto mark_settings = std::make_shared<Settings>(mark_hacked, "admin");
+  mark_settings->Add("db", db_path.get(), "SQLite database file");
+  CLI::App* unmark_hacked = cmd->add_subcommand("unmark-hacked", "Remove a submission's hacked mark: its runs rank again");
+  unmark_hacked->add_option("submission", *submission_id, "submission id")->required()->check(CLI::PositiveNumber);
+  auto unmark_settings = std::make_shared<Settings>(unmark_hacked, "admin");
+  unmark_settings->Add("db", db_path.get(), "SQLite database file");
 
   std::vector<Command> user_subs = {
       {add,
@@ -196,10 +235,36 @@ Command RegisterAdmin(CLI::App& root) {
                                        << "redeem with `popcorn join NAME:CODE` (popcorn-cli) or POST /api/v1/register\n";
                              return kExitOk;
                            }};
+  const Command mark_cmd{mark_hacked, [=] {
+                           if (auto st = mark_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+                           if (auto st = store::ValidateHackReason(*hack_reason, "--reason"); !st.ok()) {
+                             return ReportError(st.error(), kExitUsage);
+                           }
+                           auto db = OpenExisting(*db_path);
+                           if (!db.ok()) return ReportError(db.error(), kExitFailed);
+                           auto mark = SetHacked(**db, *submission_id, true, *hack_reason);
+                           if (!mark.ok()) return ReportError(mark.error(), kExitFailed);
+                           std::cout << "submission " << *submission_id << " marked hacked by " << mark->marked_by << "\n";
+                           std::cerr << "it ranks nowhere now (a running server shows it within 30 s); its runs and code are kept; "
+                                     << "undo with `kjudge admin unmark-hacked " << *submission_id << "`\n";
+                           return kExitOk;
+                         }};
+  const Command unmark_cmd{unmark_hacked, [=] {
+                             if (auto st = unmark_settings->Resolve(); !st.ok()) return ReportError(st.error(), kExitUsage);
+                             auto db = OpenExisting(*db_path);
+                             if (!db.ok()) return ReportError(db.error(), kExitFailed);
+                             auto removed = SetHacked(**db, *submission_id, false, "");
+                             if (!removed.ok()) return ReportError(removed.error(), kExitFailed);
+                             std::cout << "submission " << *submission_id << " is no longer marked hacked (it was marked by "
+                                       << removed->marked_by << ": " << removed->reason << ")\n";
+                             return kExitOk;
+                           }};
   std::vector<Command> subs = {{user, [user_subs] { return RunChosen(user_subs); }},
                                {token, [token_subs] { return RunChosen(token_subs); }},
                                popcorn_cmd,
-                               invite_cmd};
+                               invite_cmd,
+                               mark_cmd,
+                               unmark_cmd};
   return {cmd, [subs] { return RunChosen(subs); }};
 }
 

@@ -97,6 +97,50 @@ void PrintCases(std::ostream& out, const nlohmann::json& cases, bool terminal) {
   }
 }
 
+/// Profile mode: Nsight Compute's figures per kernel (runner::ProfileSummary's JSON), or why
+/// there are none.
+void PrintProfile(std::ostream& out, const nlohmann::json& profile, bool terminal) {
+  const std::string status = Str(profile, "status");
+  if (status != "ok") {
+    out << "no profile: " << Str(profile, "message") << "\n";
+    return;
+  }
+  out << "profile (Nsight Compute" << (Str(profile, "tool_version").empty() ? "" : " " + Str(profile, "tool_version"))
+      << "): " << Str(profile, "message") << "\n";
+  const nlohmann::json kernels = profile.contains("kernels") && profile["kernels"].is_array() ? profile["kernels"] : nlohmann::json::array();
+  char row[512];
+  std::snprintf(row, sizeof row, "  %-28s %10s %6s %6s %5s %11s  %s\n", "kernel", "time", "DRAM%", "SM%", "regs", "occupancy",
+                "top stalls");
+  out << row;
+  const auto pct = [](double v) { return v >= 0 ? std::to_string(static_cast<long>(v + 0.5)) : std::string("-"); };
+  for (const auto& k : kernels) {
+    std::string name = Str(k, "name");
+    if (auto paren = name.find('('); paren != std::string::npos) name = name.substr(0, paren);
+    if (auto space = name.rfind(' '); space != std::string::npos) name = name.substr(space + 1);
+    const double duration = Num(k, "duration_ns");
+    const double achieved = Num(k, "achieved_occupancy_pct"), theoretical = Num(k, "theoretical_occupancy_pct");
+    std::string occupancy = pct(achieved);
+    if (achieved >= 0 && theoretical >= 0) occupancy += "/" + pct(theoretical);
+    std::string stalls;
+    if (k.contains("top_stalls") && k["top_stalls"].is_array()) {
+      for (std::size_t i = 0; i < k["top_stalls"].size() && i < 3; ++i) {
+        const auto& st = k["top_stalls"][i];
+        stalls += (i ? ", " : "") + Str(st, "reason") + " " + pct(Num(st, "share") * 100) + "%";
+      }
+    }
+    std::snprintf(row, sizeof row, "  %-28s %10s %6s %6s %5s %11s  %s\n", name.substr(0, 28).c_str(),
+                  duration >= 0 ? FormatDuration(duration, false).c_str() : "-", pct(Num(k, "dram_throughput_pct")).c_str(),
+                  pct(Num(k, "sm_throughput_pct")).c_str(), pct(Num(k, "registers_per_thread")).c_str(), occupancy.c_str(),
+                  stalls.c_str());
+    out << row;
+  }
+  (void)terminal;
+  if (profile.contains("report") && profile["report"].is_object()) {
+    out << "report: " << Str(profile["report"], "file_name") << " (" << static_cast<long long>(Num(profile["report"], "bytes", 0))
+        << " bytes; open it in Nsight Compute)\n";
+  }
+}
+
 }  // namespace
 
 void PrintSummary(std::ostream& out, const nlohmann::json& submission, bool terminal) {
@@ -125,6 +169,7 @@ void PrintSummary(std::ostream& out, const nlohmann::json& submission, bool term
     if (!Str(run, "runner").empty()) out << " by " << Str(run, "runner");
     out << "\n";
   }
+  if (run.contains("profile") && run["profile"].is_object()) PrintProfile(out, run["profile"], terminal);
   if (status == "compile_error") PrintLogTail(out, "compiler output", Str(run, "compile_log"));
   if (status == "runtime_error" || status == "time_limit") PrintLogTail(out, "program output", Str(run, "run_log"));
 }

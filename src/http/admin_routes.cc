@@ -1,6 +1,7 @@
 // Administration over HTTP. Admins: users (list, create, role, ban/unban), tokens (issue, list,
 // revoke) and the audit log. Organizers (and admins): problem bundles (push, activate a version),
-// leaderboards (open/close, deadline, visibility) and reruns. Every change is appended to the
+// leaderboards (open/close, deadline, visibility), reruns and hack marks (a submission found to
+// cheat after the fact leaves every ranking, its evidence kept). Every change is appended to the
 // audit log inside the transaction that makes it, naming who did it, so an entry exists exactly
 // when its change does.
 #include <nlohmann/json.hpp>
@@ -15,6 +16,8 @@
 #include "kjudge/problem/spec_json.h"
 #include "kjudge/problem/version_input.h"
 #include "kjudge/store/audit_repository.h"
+#include "kjudge/store/competition_repository.h"
+#include "kjudge/store/hack_repository.h"
 #include "kjudge/store/job_repository.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "kjudge/store/problem_repository.h"
@@ -437,6 +440,85 @@ Result<Reply> Rerun(ServerContext& ctx, const Caller& caller, const PathParams& 
   return Reply{status::created, {{"submission_id", id}, {"jobs", std::move(job_ids)}, {"queue", QueueJson(queue)}}};
 }
 
+// ---- hacked submissions -------------------------------------------------------------------------
+
+/// The submission named by the path, or a 404 naming it.
+Result<store::Submission> SubmissionAt(ServerContext& ctx, const PathParams& p) {
+  KJ_ASSIGN_OR_RETURN(std::int64_t id, IdParam(p, "id"));
+  auto sub = store::SubmissionRepository(ctx.db).Get(id);
+  if (!sub.ok() && sub.error().code == ErrorCode::kNotFound) return MakeError(ErrorCode::kNotFound, "no submission " + p.at("id"));
+  return sub;
+}
+
+/// What a hack mark changes: the leaderboard the submission ranked on (when it is a
+/// leaderboard-mode one) and the competitions scored from that leaderboard. Those are recomputed
+/// from the standings on their next read; the write itself invalidates the cached pages.
+Result<nlohmann::json> AffectedBy(ServerContext& ctx, const store::Submission& sub) {
+  nlohmann::json affected = {{"leaderboard", nullptr}, {"competitions", nlohmann::json::array()}};
+  if (!sub.leaderboard_id || sub.mode != store::Mode::kLeaderboard) return affected;
+  KJ_ASSIGN_OR_RETURN(store::Leaderboard board, store::LeaderboardRepository(ctx.db).Get(*sub.leaderboard_id));
+  affected["leaderboard"] = {{"problem", board.problem_name}, {"gpu", board.gpu}};
+  KJ_ASSIGN_OR_RETURN(auto competitions, store::CompetitionRepository(ctx.db).ListContaining(board.id));
+  for (const auto& c : competitions) affected["competitions"].push_back(c.name);
+  return affected;
+}
+
+/// Marks a submission hacked: it leaves every ranking (its runs stay, as evidence).
+Result<Reply> MarkHacked(ServerContext& ctx, const Caller& caller, const PathParams& p, const nlohmann::json& body, const Request&) {
+  KJ_RETURN_IF_ERROR(OnlyFields(body, {"reason"}));
+  KJ_ASSIGN_OR_RETURN(std::string reason, StringField(body, "reason"));
+  KJ_RETURN_IF_ERROR(store::ValidateHackReason(reason, "field 'reason'"));
+  KJ_ASSIGN_OR_RETURN(store::Submission sub, SubmissionAt(ctx, p));
+  KJ_ASSIGN_OR_RETURN(auto tx, ctx.db.BeginWrite());
+  KJ_ASSIGN_OR_RETURN(store::HackMark mark, store::HackRepository(tx).Mark({sub.id, reason, caller.user.id, caller.user.name}));
+  KJ_RETURN_IF_ERROR(Audit(tx, caller, "submission.hacked", "submission:" + std::to_string(sub.id),
+                           {{"reason", reason}, {"user_id", sub.user_id}}));
+  KJ_RETURN_IF_ERROR(tx.Commit());
+  KJ_ASSIGN_OR_RETURN(nlohmann::json affected, AffectedBy(ctx, sub));
+  return Reply{status::ok, {{"submission_id", sub.id}, {"hacked", HackJson(mark, true)}, {"affected", std::move(affected)}}};
+}
+
+/// Removes a hack mark: the submission's runs rank again.
+Result<Reply> UnmarkHacked(ServerContext& ctx, const Caller& caller, const PathParams& p, const nlohmann::json& body, const Request&) {
+  KJ_RETURN_IF_ERROR(OnlyFields(body, {}));
+  KJ_ASSIGN_OR_RETURN(store::Submission sub, SubmissionAt(ctx, p));
+  KJ_ASSIGN_OR_RETURN(auto tx, ctx.db.BeginWrite());
+  KJ_ASSIGN_OR_RETURN(store::HackMark removed, store::HackRepository(tx).Unmark(sub.id));
+  KJ_RETURN_IF_ERROR(Audit(tx, caller, "submission.unhacked", "submission:" + std::to_string(sub.id),
+                           {{"reason", removed.reason}, {"marked_by", removed.marked_by}, {"marked_ms", removed.marked_ms}}));
+  KJ_RETURN_IF_ERROR(tx.Commit());
+  KJ_ASSIGN_OR_RETURN(nlohmann::json affected, AffectedBy(ctx, sub));
+  return Reply{status::ok, {{"submission_id", sub.id},
+                            {"hacked", nullptr},
+                            {"removed", HackJson(removed, true)},
+                            {"affected", std::move(affected)}}};
+}
+
+/// Every hacked submission with its mark, newest submission first: the export of hack marks.
+Result<Reply> ListHacked(ServerContext& ctx, const Caller&, const PathParams&, const nlohmann::json&, const Request& req) {
+  const QueryParams query(req.target());
+  KJ_RETURN_IF_ERROR(query.OnlyKnown({"limit", "before"}));
+  KJ_ASSIGN_OR_RETURN(std::int64_t limit, query.Int("limit", kDefaultAuditPage, 1, static_cast<std::int64_t>(store::kMaxPageSize)));
+  KJ_ASSIGN_OR_RETURN(std::int64_t before, query.Int("before", 0, 0, INT64_MAX));
+  KJ_ASSIGN_OR_RETURN(auto marks, store::HackRepository(ctx.db).List(
+                                      {static_cast<std::size_t>(limit), before > 0 ? std::optional<std::int64_t>(before) : std::nullopt}));
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : marks) {
+    KJ_ASSIGN_OR_RETURN(store::Submission sub, store::SubmissionRepository(ctx.db).Get(m.submission_id));
+    KJ_ASSIGN_OR_RETURN(store::User owner, store::UserRepository(ctx.db).Get(sub.user_id));
+    KJ_ASSIGN_OR_RETURN(nlohmann::json affected, AffectedBy(ctx, sub));
+    out.push_back({{"submission_id", m.submission_id},
+                   {"user", owner.name},
+                   {"mode", store::Name(sub.mode)},
+                   {"created_ms", sub.created_ms},
+                   {"leaderboard", affected["leaderboard"]},
+                   {"hacked", HackJson(m, true)}});
+  }
+  const bool full = static_cast<std::int64_t>(marks.size()) == limit;
+  return Reply{status::ok, {{"submissions", std::move(out)},
+                            {"next_before", full ? nlohmann::json(marks.back().submission_id) : nlohmann::json()}}};
+}
+
 }  // namespace
 
 void AddAdminRoutes(Router& router, ServerContext& ctx) {
@@ -454,6 +536,9 @@ void AddAdminRoutes(Router& router, ServerContext& ctx) {
   AddAction(router, ctx, verb::post, "/api/v1/admin/problems/{name}/activate", organizers, ActivateVersion);
   AddAction(router, ctx, verb::patch, "/api/v1/admin/leaderboards/{problem}/{gpu}", organizers, UpdateLeaderboard);
   AddAction(router, ctx, verb::post, "/api/v1/admin/submissions/{id}/rerun", organizers, Rerun);
+  AddAction(router, ctx, verb::post, "/api/v1/admin/submissions/{id}/hacked", organizers, MarkHacked);
+  AddAction(router, ctx, verb::delete_, "/api/v1/admin/submissions/{id}/hacked", organizers, UnmarkHacked);
+  AddAction(router, ctx, verb::get, "/api/v1/admin/hacked", organizers, ListHacked);
   AddAction(router, ctx, verb::get, "/api/v1/admin/audit", admins, ListAudit);
 }
 

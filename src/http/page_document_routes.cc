@@ -186,8 +186,9 @@ Result<nlohmann::json> UserDocument(ServerContext& ctx, const std::optional<Call
   KJ_ASSIGN_OR_RETURN(auto rows, store::SubmissionRepository(ctx.db).UserHistory(user->id, everything, kHistoryLimit));
   nlohmann::json history = nlohmann::json::array();
   for (const auto& h : rows) {
-    if (!everything && !visible.contains({h.problem, h.gpu})) continue;
+    if (!everything && (h.hacked || !visible.contains({h.problem, h.gpu}))) continue;
     history.push_back({{"submission_id", h.submission_id},
+                       {"hacked", h.hacked},
                        {"problem", h.problem},
                        {"gpu", h.gpu},
                        {"mode", h.mode},

@@ -3,16 +3,18 @@
 // text/event-stream that relays the submission's live events (queue position, compiling, each
 // case) as `status` events with a `message`, and ends with one `result` event in KernelBot's shape
 // ({"results": [{"runs": {"profile": {"run": ..., "profile": ...}}}]}) or an `error` event with a
-// `detail`. kjudge has no hardware profiler yet: profile mode reports the supervisor's benchmark
-// timings, one report per benchmark case.
+// `detail`. Each benchmark case's report holds the supervisor's timings; on an NVIDIA GPU with
+// Nsight Compute the profile's download_url is the run's report (GET /api/v1/runs/{id}/profile-report).
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
 
 #include "kjudge/core/clock.h"
+#include "kjudge/store/artifact_repository.h"
 #include "popcorn_views.h"
 #include "routes.h"
+#include "views.h"
 
 namespace kjudge::http::popcorn {
 
@@ -117,7 +119,8 @@ std::string CaseSpec(const nlohmann::json& c) {
 }
 
 /// The final `result` event for a passed run, in the shape popcorn-cli's profile handler reads.
-nlohmann::json ResultEvent(const store::Submission& sub, const store::Job& job, const store::Run& run) {
+/// `has_report`: the run's Nsight Compute report is stored, and download_url points at it.
+nlohmann::json ResultEvent(const store::Submission& sub, const store::Job& job, const store::Run& run, bool has_report) {
   const auto cases = nlohmann::json::parse(run.cases_json, nullptr, false);
   nlohmann::json result = nlohmann::json::object();
   std::string summary = "submission " + std::to_string(sub.id) + " on " + job.gpu + ": " + std::string(store::Name(run.verdict));
@@ -149,7 +152,10 @@ nlohmann::json ResultEvent(const store::Submission& sub, const store::Job& job, 
         {"exit_code", 0},
         {"duration", duration_s},
         {"result", std::move(result)}}},
-      {"profile", {{"profiler", "kjudge benchmark timings (no hardware profiler)"}, {"trace", ""}, {"download_url", ""}}},
+      {"profile",
+       {{"profiler", run.profile_json ? "Nsight Compute" : "kjudge benchmark timings (no hardware profiler)"},
+        {"trace", ""},
+        {"download_url", has_report ? ProfileReportPath(run.id) : ""}}},
   };
   return {{"status", "success"},
           {"submission_id", sub.id},
@@ -191,7 +197,8 @@ void Follow(ServerContext& ctx, const store::Submission& sub, StreamWriter& out)
         return error("submission " + std::to_string(sub.id) + " " + job_status["status"].get<std::string>() + ": " +
                      job_status.value("error", std::string("no result")));
       }
-      out.Write(Sse("result", ResultEvent(sub, jobs->back(), *last)));
+      auto report = store::ArtifactRepository(ctx.db).Find(last->id, store::ArtifactKind::kNcuReport);
+      out.Write(Sse("result", ResultEvent(sub, jobs->back(), *last, report.ok() && report->has_value())));
       return;
     }
     if (MonotonicMs() - started > kMaxStreamMs) return error("submission " + std::to_string(sub.id) + " is still waiting after 58 minutes" + follow_hint);

@@ -5,10 +5,12 @@
 
 #include "kjudge/core/clock.h"
 #include "kjudge/store/audit_repository.h"
+#include "kjudge/store/hack_repository.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "access.h"
 #include "popcorn_queries.h"
 #include "routes.h"
+#include "views.h"
 
 namespace kjudge::http::popcorn {
 
@@ -205,6 +207,9 @@ Result<nlohmann::json> PopcornSubmission(ServerContext& ctx, const store::Submis
       {"job", PopcornJobStatus(jobs, runs)},
       {"runner_queue", std::move(queue_json)},
   };
+  // A submission marked hacked ranks nowhere; its owner (the only reader here but staff) is told why.
+  KJ_ASSIGN_OR_RETURN(std::optional<store::HackMark> hack, store::HackRepository(ctx.db).Find(sub.id));
+  out["hacked"] = HackJsonOrNull(hack, false);
   if (with_code) out["code"] = sub.source;
   return out;
 }

@@ -89,13 +89,33 @@ Response ErrorResponse(const Request& req, const Error& error) {
 void Router::Add(beast_http::verb method, std::string pattern, Handler handler, RouteKind kind) {
   std::vector<std::string> segments;
   for (auto s : SplitPath(pattern)) segments.emplace_back(s);
-  routes_.push_back(Route{method, std::move(segments), std::move(handler), nullptr, kind});
+  routes_.push_back(Route{method, std::move(segments), std::move(handler), nullptr, kind, 0});
 }
 
 void Router::AddStream(beast_http::verb method, std::string pattern, StreamHandler handler) {
   std::vector<std::string> segments;
   for (auto s : SplitPath(pattern)) segments.emplace_back(s);
-  routes_.push_back(Route{method, std::move(segments), nullptr, std::move(handler), RouteKind::kStream});
+  routes_.push_back(Route{method, std::move(segments), nullptr, std::move(handler), RouteKind::kStream, 0});
+}
+
+bool Router::SetBodyLimit(beast_http::verb method, const std::string& pattern, std::uint64_t max_body_bytes) {
+  std::vector<std::string> segments;
+  for (auto s : SplitPath(pattern)) segments.emplace_back(s);
+  for (auto& route : routes_) {
+    if (route.method != method || route.segments != segments) continue;
+    route.max_body_bytes = max_body_bytes;
+    return true;
+  }
+  return false;
+}
+
+std::uint64_t Router::BodyLimitOf(beast_http::verb method, std::string_view target) const {
+  const auto parts = SplitPath(TargetPath(target));
+  for (const auto& route : routes_) {
+    PathParams ignored;
+    if (route.method == method && Match(route.segments, parts, &ignored)) return route.max_body_bytes;
+  }
+  return 0;
 }
 
 std::vector<std::pair<beast_http::verb, std::string>> Router::Routes() const {

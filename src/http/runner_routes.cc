@@ -1,5 +1,5 @@
-// The runner protocol (docs/api.md, "Runner protocol"): lease, heartbeat, events, result, and the
-// problem files a runner judges against. Every route needs a runner (or admin) token; competitor
+// The runner protocol (docs/api.md, "Runner protocol"): lease, heartbeat, events, profile report,
+// result, and the problem files a runner judges against. Every route needs a runner (or admin) token; competitor
 // tokens cannot lease.
 #include <nlohmann/json.hpp>
 
@@ -8,8 +8,10 @@
 #include "kjudge/core/clock.h"
 #include "kjudge/http/auth.h"
 #include "kjudge/runner/run_result.h"
+#include "kjudge/store/artifact_repository.h"
 #include "kjudge/store/problem_repository.h"
 #include "kjudge/store/submission_repository.h"
+#include "query_params.h"
 #include "routes.h"
 
 namespace kjudge::http {
@@ -140,6 +142,49 @@ Response Events(ServerContext& ctx, const Request& req, const PathParams& p) {
   return JsonResponse(req, status::ok, R"({"accepted":true})");
 }
 
+/// PUT /api/runner/jobs/{id}/profile-report?lease_id=...[&file_name=...]: a profile-mode job's
+/// Nsight Compute report, the raw body (up to store::kMaxArtifactBytes), sent before the result
+/// while the lease holds the job. Staged until that lease's result records the run (migration
+/// 0007); a repeat replaces it.
+Response PutProfileReport(ServerContext& ctx, const Request& req, const PathParams& p) {
+  auto caller = RequireRole(req, ctx.db, {store::Role::kRunner});
+  if (!caller.ok()) return ErrorResponse(req, caller.error());
+  auto job_id = IdParam(p, "id");
+  if (!job_id.ok()) return ErrorResponse(req, job_id.error());
+  const QueryParams query(req.target());
+  if (auto known = query.OnlyKnown({"lease_id", "file_name"}); !known.ok()) return ErrorResponse(req, known.error());
+  const auto lease_id = query.Get("lease_id");
+  if (!lease_id) return ErrorResponse(req, status::bad_request, "invalid_argument", "query parameter 'lease_id' is required");
+  auto job = HeldJob(ctx, *job_id, {{"lease_id", *lease_id}});
+  if (!job.ok()) return ErrorResponse(req, job.error());
+  if (job->mode != store::Mode::kProfile) {
+    return ErrorResponse(req, status::conflict, "failed_precondition",
+                         "job " + std::to_string(job->id) + " is a " + std::string(store::Name(job->mode)) +
+                             "-mode job; only profile-mode jobs have a profile report");
+  }
+  store::NewUpload upload{job->id, *lease_id, store::ArtifactKind::kNcuReport,
+                          query.Get("file_name").value_or("profile.ncu-rep"), req.body()};
+  auto staged = store::ArtifactRepository(ctx.db).StageForLease(upload);
+  if (!staged.ok()) return ErrorResponse(req, staged.error());
+  return JsonResponse(req, status::ok,
+                      Dump({{"job_id", job->id}, {"file_name", staged->file_name}, {"bytes", staged->size_bytes},
+                            {"sha256", staged->sha256}}));
+}
+
+/// Stores the posted profile summary with the run of the job's current attempt. For a repeated
+/// post (the first one's answer was lost) the run is found again and given the summary if it has
+/// none, so a crash between recording the run and this write heals on the runner's retry.
+Status StoreProfile(ServerContext& ctx, const queue::CompleteOutcome& outcome, const runner::ProfileSummary& profile) {
+  store::RunRepository runs(ctx.db);
+  std::optional<store::Run> run = outcome.run;
+  if (!run) {
+    KJ_ASSIGN_OR_RETURN(std::vector<store::Run> of_job, runs.ListByJob(outcome.job.id));
+    if (of_job.empty() || of_job.back().profile_json) return Ok();
+    run = of_job.back();
+  }
+  return runs.SetProfile(run->id, Dump(runner::ToJson(profile)));
+}
+
 Response PostResult(ServerContext& ctx, const Request& req, const PathParams& p) {
   auto call = ParseJobCall(ctx, req, p);
   if (!call.ok()) return ErrorResponse(req, call.error());
@@ -163,6 +208,9 @@ Response PostResult(ServerContext& ctx, const Request& req, const PathParams& p)
   c.started_ms = result_json->value("started_ms", std::int64_t{0});
   auto outcome = ctx.queue.Complete(call->job_id, *lease_id, call->caller.user.name, c);
   if (!outcome.ok()) return ErrorResponse(req, outcome.error());
+  if (result->profile) {
+    if (auto stored = StoreProfile(ctx, *outcome, *result->profile); !stored.ok()) return ErrorResponse(req, stored.error());
+  }
   if (!outcome->repeated) {
     ctx.events.Publish(outcome->job.submission_id,
                        {{"event", outcome->requeued ? "retrying" : "verdict"},
@@ -196,6 +244,9 @@ void AddRunnerRoutes(Router& router, ServerContext& ctx) {
              [&ctx](const Request& req, const PathParams& p) { return Heartbeat(ctx, req, p); });
   router.Add(verb::post, "/api/runner/jobs/{id}/events",
              [&ctx](const Request& req, const PathParams& p) { return Events(ctx, req, p); });
+  router.Add(verb::put, "/api/runner/jobs/{id}/profile-report",
+             [&ctx](const Request& req, const PathParams& p) { return PutProfileReport(ctx, req, p); }, RouteKind::kBlocking);
+  router.SetBodyLimit(verb::put, "/api/runner/jobs/{id}/profile-report", store::kMaxArtifactBytes);
   router.Add(verb::post, "/api/runner/jobs/{id}/result",
              [&ctx](const Request& req, const PathParams& p) { return PostResult(ctx, req, p); });
   router.Add(verb::get, "/api/runner/problems/{hash}",

@@ -44,6 +44,9 @@ constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
 /// How long a refused client (plain HTTP on the HTTPS port, a request over a limit) may take to
 /// finish sending before it is closed.
 constexpr auto kPlainRefusalDrain = std::chrono::seconds(1);
+/// A route with a body limit of its own (Router::SetBodyLimit) gets one more second to arrive
+/// per this many bytes of its declared length, beyond read_timeout_s: 64 MiB at 1 MiB/s.
+constexpr std::uint64_t kMinLargeBodyBytesPerS = 1u << 20;
 /// How often a stream thread waiting for a write checks whether the I/O threads have stopped.
 constexpr auto kAwaitSlice = std::chrono::milliseconds(50);
 
@@ -281,14 +284,35 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   /// The whole request (headers and body) must arrive by request_deadline_: the stream's timer
   /// spans the entire async_read, so a client trickling bytes (slowloris) is cut off at it.
+  /// The headers come first: a route with a body limit of its own (Router::SetBodyLimit) gets it,
+  /// and more time for its body, before the body is read.
   void ReadRequest() {
     phase_ = Phase::kReading;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options().header_limit_bytes));
-    parser_->body_limit(options().body_limit_bytes);
+    // Unbounded until the headers say which route it is (beast would check Content-Length against
+    // it while parsing them); OnHeader sets the real limit.
+    parser_->body_limit(boost::none);
     Lowest().expires_at(request_deadline_);
+    beast::http::async_read_header(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->OnHeader(ec);
+    });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec || phase_ == Phase::kClosed) return OnRead(ec);
+    const auto& head = parser_->get();
+    const std::uint64_t own = state_->router->BodyLimitOf(head.method(), head.target());
+    body_limit_ = own > 0 ? own : options().body_limit_bytes;
+    parser_->body_limit(body_limit_);  // counts down as a body without Content-Length (chunked) arrives
+    const auto length = parser_->content_length();
+    if (length && *length > body_limit_) return OnRead(beast::http::error::body_limit);
+    if (own > 0 && length) {
+      request_deadline_ += std::chrono::seconds(*length / kMinLargeBodyBytesPerS);
+      Lowest().expires_at(request_deadline_);
+    }
     beast::http::async_read(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+                            [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) { self->OnRead(read_ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -298,7 +322,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     if (ec == beast::http::error::body_limit) {
       return WriteError(beast::http::status::payload_too_large, "payload_too_large",
-                        "request body exceeds " + std::to_string(options().body_limit_bytes) + " bytes");
+                        "request body exceeds " + std::to_string(body_limit_) + " bytes");
     }
     if (ec == beast::http::error::header_limit) {
       return WriteError(beast::http::status::request_header_fields_too_large, "headers_too_large",
@@ -447,6 +471,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::uint64_t idle_generation_ = 0;
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+  std::uint64_t body_limit_ = 0;  ///< the current request's (its route's, else the server's)
   std::shared_ptr<Response> response_;
   Phase phase_ = Phase::kIdle;
   SteadyClock::time_point request_deadline_{};

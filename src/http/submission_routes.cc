@@ -12,6 +12,7 @@
 #include "access.h"
 #include "documents.h"
 #include "kjudge/problem/gpu_catalog.h"
+#include "kjudge/store/hack_repository.h"
 #include "kjudge/store/job_repository.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "kjudge/store/problem_repository.h"
@@ -229,7 +230,10 @@ Response List(ServerContext& ctx, const Request& req) {
       if ((problem && place->problem != *problem) || (gpu && place->gpu != *gpu)) continue;
       auto outcome = OutcomeOf(ctx.db, sub.id);
       if (!outcome.ok()) return ErrorResponse(req, outcome.error());
+      auto hack = store::HackRepository(ctx.db).Find(sub.id);
+      if (!hack.ok()) return ErrorResponse(req, hack.error());
       items.push_back({{"id", sub.id},
+                       {"hacked", hack->has_value()},
                        {"user", owner.name},
                        {"problem", place->problem},
                        {"gpu", place->gpu},
@@ -315,6 +319,9 @@ Result<nlohmann::json> SubmissionDocument(ServerContext& ctx, const std::optiona
   // Leaderboard runs are public, like the leaderboard that links them; other modes are private.
   const bool public_entry = board && sub.mode == store::Mode::kLeaderboard && MaySee(caller, *board);
   if (!privileged && !public_entry) return missing;
+  // A submission marked hacked is out of every public view; its owner and staff still see it, marked.
+  KJ_ASSIGN_OR_RETURN(std::optional<store::HackMark> hack, store::HackRepository(ctx.db).Find(sub.id));
+  if (hack && !privileged) return missing;
   const std::int64_t now = ctx.db.clock().NowMs();
   bool source_visible = privileged;
   if (!source_visible && board) {
@@ -349,7 +356,8 @@ Result<nlohmann::json> SubmissionDocument(ServerContext& ctx, const std::optiona
                         {"jobs", std::move(jobs_json)},
                         {"runs", std::move(runs_json)},
                         {"events", ctx.events.Since(sub.id, 0)},
-                        {"source_visible", source_visible}};
+                        {"source_visible", source_visible},
+                        {"hacked", HackJsonOrNull(hack, IsStaff(caller))}};
   if (source_visible) out["source"] = sub.source;
   if (!outcome.finished) {
     KJ_ASSIGN_OR_RETURN(auto queue, ctx.Intake().StatusOf(sub.id));

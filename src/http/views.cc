@@ -47,10 +47,20 @@ nlohmann::json QueueJson(const QueueStatus& queue) {
           {"summary", queue.summary}};
 }
 
-nlohmann::json RunJson(const store::Run& run) {
+std::string ProfileReportPath(std::int64_t run_id) { return "/api/v1/runs/" + std::to_string(run_id) + "/profile-report"; }
+
+nlohmann::json RunJson(const store::Run& run, bool has_profile_report) {
   auto cases = nlohmann::json::parse(run.cases_json, nullptr, false);
   if (cases.is_discarded()) cases = nlohmann::json::array();
-  return {{"id", run.id},
+  for (auto& c : cases) {
+    if (c.is_object()) c.erase("audit");
+  }
+  nlohmann::json profile;
+  if (run.profile_json) {
+    profile = nlohmann::json::parse(*run.profile_json, nullptr, false);
+    if (!profile.is_object()) profile = nullptr;
+  }
+  nlohmann::json out = {{"id", run.id},
           {"job_id", run.job_id},
           {"submission_id", run.submission_id},
           {"attempt", run.attempt},
@@ -64,7 +74,20 @@ nlohmann::json RunJson(const store::Run& run) {
           {"device", run.device},
           {"runner", run.runner},
           {"started_ms", run.started_ms},
-          {"finished_ms", run.finished_ms}};
+          {"finished_ms", run.finished_ms},
+          {"profile", std::move(profile)}};
+  if (has_profile_report) out["profile_report_url"] = ProfileReportPath(run.id);
+  return out;
+}
+
+nlohmann::json HackJson(const store::HackMark& mark, bool staff) {
+  nlohmann::json j = {{"reason", mark.reason}, {"marked_ms", mark.marked_ms}};
+  if (staff) j["marked_by"] = mark.marked_by;
+  return j;
+}
+
+nlohmann::json HackJsonOrNull(const std::optional<store::HackMark>& mark, bool staff) {
+  return mark ? HackJson(*mark, staff) : nlohmann::json();
 }
 
 }  // namespace kjudge::http

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kjudge/http/submission_intake.h"
+#include "kjudge/store/hack_repository.h"
 #include "kjudge/store/leaderboard_repository.h"
 #include "kjudge/store/run_repository.h"
 #include "kjudge/store/token_repository.h"
@@ -32,7 +33,16 @@ nlohmann::json UserJson(const store::User& user);
 /// Never the secret. `user_name` is empty for an unredeemed invite.
 nlohmann::json TokenJson(const store::Token& token, const std::optional<std::string>& user_name);
 nlohmann::json QueueJson(const QueueStatus& queue);
-/// The run with its per-case results and logs.
-nlohmann::json RunJson(const store::Run& run);
+/// The run with its per-case results, logs and profile summary ("profile", null outside profile
+/// mode). The raw audit data stored with each case (its "audit" object) is left out: GET
+/// /api/v1/runs/{id}/audit serves it. `has_profile_report` adds "profile_report_url", where the
+/// run's Nsight Compute report is downloaded.
+nlohmann::json RunJson(const store::Run& run, bool has_profile_report = false);
+/// Where a run's Nsight Compute report is downloaded: "/api/v1/runs/{id}/profile-report".
+std::string ProfileReportPath(std::int64_t run_id);
+/// A hack mark as its submission's owner sees it (reason, when); `staff` adds who made it.
+nlohmann::json HackJson(const store::HackMark& mark, bool staff);
+/// HackJson of `mark`, or JSON null when the submission is not marked.
+nlohmann::json HackJsonOrNull(const std::optional<store::HackMark>& mark, bool staff);
 
 }  // namespace kjudge::http

@@ -9,6 +9,7 @@
 #include "kjudge/core/sha256.h"
 #include "kjudge/harness/judged_sources.h"
 #include "kjudge/runner/harness_tree.h"
+#include "kjudge/runner/library_symbols.h"
 
 namespace kjudge::runner {
 
@@ -82,37 +83,30 @@ Result<fs::path> CompileCache::ReferenceLibrary(const ProblemFiles& problem) {
   return out;
 }
 
-Result<std::vector<fs::path>> CompileCache::HarnessObjects(const ProblemFiles& problem, const Toolchain& toolchain) {
-  const std::string language(LanguageName(toolchain.language()));
-  auto glue = problem.glue.find(language);
-  if (glue == problem.glue.end()) {
-    return MakeError(ErrorCode::kInvalidArgument, "this problem does not accept " + language + " submissions");
-  }
-  const std::string key = Sha256Hex(problem.content_hash + "\n" + HarnessHash() + "\n" + toolchain.identity()).substr(0, 32);
-  const fs::path dir = root_ / "objects" / key;
-  const std::vector<std::string> names = {"judged_main.o", "backend.o", "glue.o"};
-  std::vector<fs::path> objects;
-  for (const auto& n : names) objects.push_back(dir / n);
-  if (fs::exists(dir / "complete")) return objects;
-
+Status CompileCache::BuildCached(const fs::path& dir, const std::vector<fs::path>& sources, const std::vector<std::string>& names,
+                                 const Toolchain& toolchain, const std::vector<fs::path>& reads, const std::string& what,
+                                 const std::string& linked_name) {
+  if (fs::exists(dir / "complete")) return Ok();
   KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
-  const fs::path harness_root = include.parent_path();
   const fs::path tmp = root_ / "objects" / ("tmp-" + RandomHex(8));
   std::error_code ec;
   fs::create_directories(tmp, ec);
   if (ec) return MakeError(ErrorCode::kIo, "cannot create " + tmp.string() + ": " + ec.message());
-  // The judged main and the cpu backend are plain C++; CUDA/HIP compile them with their own driver
-  // so that one toolchain links the whole binary.
-  const std::vector<fs::path> sources = {harness_root / "src/harness/judged/judged_main.cc",
-                                         harness_root / BackendSource(toolchain.language()), problem.dir / glue->second};
+  auto failed = [&](const CommandOutput& out) {
+    fs::remove_all(tmp, ec);
+    return MakeError(ErrorCode::kInternal, what + " does not build with " + std::string(LanguageName(toolchain.language())) + ":\n" +
+                                               TrimLog(out.output));
+  };
+  std::vector<std::string> objects;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     auto argv = toolchain.CompileCommand(sources[i].string(), (tmp / names[i]).string(), {include.string()});
-    KJ_ASSIGN_OR_RETURN(CommandOutput built, run_(argv, tmp, {problem.dir, harness_root}));
-    if (built.exit_code != 0) {
-      fs::remove_all(tmp, ec);
-      return MakeError(ErrorCode::kInternal, "the harness or the problem's glue does not compile with " + language + ":\n" +
-                                                 TrimLog(built.output));
-    }
+    KJ_ASSIGN_OR_RETURN(CommandOutput built, run_(argv, tmp, reads));
+    if (built.exit_code != 0) return failed(built);
+    objects.push_back((tmp / names[i]).string());
+  }
+  if (!linked_name.empty()) {
+    KJ_ASSIGN_OR_RETURN(CommandOutput linked, run_(toolchain.LinkCommand(objects, (tmp / linked_name).string()), tmp, reads));
+    if (linked.exit_code != 0) return failed(linked);
   }
   std::ofstream(tmp / "complete") << toolchain.identity() << "\n";
   fs::create_directories(dir.parent_path(), ec);
@@ -123,12 +117,40 @@ Result<std::vector<fs::path>> CompileCache::HarnessObjects(const ProblemFiles& p
     fs::remove_all(tmp, ec);
   }
   ++harness_builds_;
-  return objects;
+  return Ok();
+}
+
+Result<fs::path> CompileCache::HarnessExecutable(const Toolchain& toolchain) {
+  const std::string key = Sha256Hex("harness\n" + HarnessHash() + "\n" + toolchain.identity()).substr(0, 32);
+  const fs::path dir = root_ / "objects" / key;
+  KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
+  const fs::path harness_root = include.parent_path();
+  // The judged main and the cpu backend are plain C++; CUDA/HIP compile them with their own driver
+  // so that one toolchain links the harness and the submission's library alike.
+  KJ_RETURN_IF_ERROR(BuildCached(dir,
+                                 {harness_root / "src/harness/judged/judged_main.cc", harness_root / BackendSource(toolchain.language())},
+                                 {"judged_main.o", "backend.o"}, toolchain, {harness_root}, "the harness", "judged"));
+  return dir / "judged";
+}
+
+Result<fs::path> CompileCache::GlueObject(const ProblemFiles& problem, const Toolchain& toolchain) {
+  const std::string language(LanguageName(toolchain.language()));
+  auto glue = problem.glue.find(language);
+  if (glue == problem.glue.end()) {
+    return MakeError(ErrorCode::kInvalidArgument, "this problem does not accept " + language + " submissions");
+  }
+  const std::string key = Sha256Hex(problem.content_hash + "\n" + HarnessHash() + "\n" + toolchain.identity()).substr(0, 32);
+  const fs::path dir = root_ / "objects" / key;
+  KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
+  KJ_RETURN_IF_ERROR(BuildCached(dir, {problem.dir / glue->second}, {"glue.o"}, toolchain, {problem.dir, include.parent_path()},
+                                 "the problem's glue", ""));
+  return dir / "glue.o";
 }
 
 Result<JudgedBuild> CompileCache::BuildJudged(const ProblemFiles& problem, const Toolchain& toolchain,
                                               const std::string& source, const fs::path& job_dir) {
-  KJ_ASSIGN_OR_RETURN(std::vector<fs::path> objects, HarnessObjects(problem, toolchain));
+  KJ_ASSIGN_OR_RETURN(fs::path glue, GlueObject(problem, toolchain));
+  KJ_ASSIGN_OR_RETURN(fs::path harness, HarnessExecutable(toolchain));
   KJ_ASSIGN_OR_RETURN(fs::path include, HarnessInclude());
   std::error_code ec;
   fs::create_directories(job_dir, ec);
@@ -140,20 +162,21 @@ Result<JudgedBuild> CompileCache::BuildJudged(const ProblemFiles& problem, const
   }
   const fs::path obj = job_dir / "submission.o";
   // The submission sees only the harness headers while compiling (not the problem's reference or
-  // glue), and only the cached objects while linking.
+  // glue), and only the cached glue object while linking.
   const std::vector<fs::path> compile_reads = {include.parent_path()};
-  const std::vector<fs::path> link_reads = {objects.front().parent_path()};
+  const std::vector<fs::path> link_reads = {glue.parent_path()};
   KJ_ASSIGN_OR_RETURN(CommandOutput compiled,
                       run_(toolchain.CompileCommand(src.string(), obj.string(), {include.string()}), job_dir, compile_reads));
   if (compiled.timed_out) return MakeError(ErrorCode::kInvalidArgument, "compilation took too long and was stopped");
   if (compiled.exit_code != 0) return MakeError(ErrorCode::kInvalidArgument, TrimLog(compiled.output));
-  objects.push_back(obj);
   JudgedBuild build;
-  build.binary = job_dir / "judged";
-  std::vector<std::string> object_args;
-  for (const auto& o : objects) object_args.push_back(o.string());
-  KJ_ASSIGN_OR_RETURN(CommandOutput linked, run_(toolchain.LinkCommand(object_args, build.binary.string()), job_dir, link_reads));
+  build.binary = harness;
+  build.library = job_dir / "submission.so";
+  KJ_ASSIGN_OR_RETURN(CommandOutput linked,
+                      run_(toolchain.SharedLinkCommand({glue.string(), obj.string()}, build.library.string()), job_dir, link_reads));
   if (linked.exit_code != 0) return MakeError(ErrorCode::kInvalidArgument, "link failed:\n" + TrimLog(linked.output));
+  KJ_ASSIGN_OR_RETURN(std::vector<std::string> exported, ExportedSymbols(build.library));
+  KJ_RETURN_IF_ERROR(CheckSubmissionExports(exported));
   build.log = TrimLog(compiled.output);
   return build;
 }

@@ -1,5 +1,8 @@
 #include "kjudge/runner/input_pipeline.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -27,6 +30,10 @@ InputPipeline::Buffers InputPipeline::Allocate() {
 }
 
 void InputPipeline::Work() {
+  // Idle priority: the workers use only cores nobody else wants, so they never delay the judged
+  // process or the supervisor's thread, whose clock times the calls (supervisor.h).
+  sched_param idle{};
+  (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
   for (;;) {
     std::uint64_t index = 0;
     Buffers data;

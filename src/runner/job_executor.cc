@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "kjudge/core/random.h"
 #include "kjudge/problem/gpu_catalog.h"
 #include "kjudge/problem/sol_model.h"
+#include "kjudge/runner/profile_run.h"
 #include "kjudge/runner/supervise_job.h"
 #include "kjudge/sandbox/sandbox.h"
 
@@ -130,6 +132,29 @@ Result<RunResult> RunSupervisor(const std::string& binary, const fs::path& job_f
   if (result) return std::move(*result);
   if (failure.empty()) failure = "the supervisor exited without a result (status " + std::to_string(status) + ")";
   return MakeError(ErrorCode::kInternal, failure);
+}
+
+/// Profile mode on a GPU: Nsight Compute on NVIDIA (profile_run.h); the reason there is no
+/// profile anywhere else. Benchmark timings stand either way.
+ProfileOutcome ProfileOnGpu(problem::Vendor vendor, bool sandboxed, const SuperviseJob& passed, const fs::path& job_dir,
+                            const SuperviseRunner& supervise) {
+  ProfileOutcome none;
+  if (vendor != problem::Vendor::kNvidia) {
+    none.summary = NoProfile("profiling is implemented for NVIDIA GPUs (Nsight Compute) only; this backend reports benchmark timings");
+    return none;
+  }
+  if (!sandboxed) {
+    none.summary = NoProfile("profiling needs the sandbox, and this runner runs with --unsafe-no-sandbox");
+    return none;
+  }
+  const char* configured = std::getenv(kNcuEnv);
+  const char* path = std::getenv("PATH");
+  auto ncu = FindNcu(configured ? configured : "", path ? path : "");
+  if (!ncu.ok()) {
+    none.summary = NoProfile(ncu.error().message);
+    return none;
+  }
+  return RunProfile(passed, job_dir, *ncu, ProfileOptions{}, supervise);
 }
 
 }  // namespace
@@ -295,6 +320,7 @@ RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundl
 
   SuperviseJob sj;
   sj.judged_binary = built->binary.string();
+  sj.judged_library = built->library.string();
   sj.reference_library = reference->string();
   // The judged process writes only scratch files; it gets a fresh directory of its own.
   sj.work_dir = (job_dir / "run").string();
@@ -328,8 +354,21 @@ RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundl
   auto judged = RunSupervisor(options_.kjudge_binary, job_file, sj.sandbox.wall_limit_ms + 60'000, progress, cancel);
   RunResult result = judged.ok() ? std::move(judged).value() : Failure(Verdict::kInternalError, job.mode, judged.error().message);
   result.compile_log = built->log;
-  if (*mode == Mode::kProfile && result.verdict == Verdict::kPassed && (*gpu)->vendor == problem::Vendor::kHost) {
-    result.message += "; the host backend has no profiler, so profile mode reports benchmark timings";
+  if (*mode == Mode::kProfile && result.verdict == Verdict::kPassed) {
+    if ((*gpu)->vendor == problem::Vendor::kHost) {
+      result.message += "; the host backend has no profiler, so profile mode reports benchmark timings";
+      result.profile = NoProfile("the host backend has no profiler");
+    } else {
+      progress({{"event", "profiling"}, {"tool", "ncu"}});
+      const SuperviseRunner supervise = [&](const fs::path& file, std::int64_t limit_ms) {
+        // The profiled run's per-case events would repeat the benchmark cases: not forwarded.
+        return RunSupervisor(options_.kjudge_binary, file, limit_ms, [](const nlohmann::json&) {}, cancel);
+      };
+      ProfileOutcome profiled = ProfileOnGpu((*gpu)->vendor, options_.sandbox, sj, job_dir, supervise);
+      result.message += "; " + ProfileOneLine(profiled.summary);
+      result.profile = std::move(profiled.summary);
+      result.profile_report = std::move(profiled.report);
+    }
   }
   fs::remove_all(job_dir, ec);
   return result;

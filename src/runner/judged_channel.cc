@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -84,11 +85,21 @@ Status JudgedChannel::SendRaw(const void* data, std::size_t size) {
   }
 }
 
-Status JudgedChannel::ReceiveRaw(void* out, std::size_t size, wire::Type type, int timeout_ms) {
+Status JudgedChannel::ReceiveRaw(void* out, std::size_t size, wire::Type type, int timeout_ms, int spin_ms) {
   // One byte more than the largest message, so an oversized message shows up as a wrong size.
   alignas(8) unsigned char buf[sizeof(wire::Setup) + 1];
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
+  const auto spin_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::min(spin_ms, timeout_ms));
+  for (bool spinning = spin_ms > 0;;) {
+    if (spinning) {
+      const ssize_t n = ::recv(parent_fd_, buf, sizeof buf, MSG_DONTWAIT | MSG_PEEK);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        if (std::chrono::steady_clock::now() < spin_until) continue;
+        spinning = false;
+        continue;
+      }
+      spinning = false;  // something (or EOF) is there: read it the usual way
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return MakeError(ErrorCode::kUnavailable, "the judged process did not answer in time");
     pollfd pfd{parent_fd_, POLLIN, 0};

@@ -1,5 +1,7 @@
 #include "kjudge/runner/lease_client.h"
 
+#include <cctype>
+
 namespace kjudge::runner {
 
 Result<LeasedJob> LeasedJob::FromJson(const nlohmann::json& j) {
@@ -82,6 +84,33 @@ Result<std::int64_t> LeaseClient::Heartbeat(const LeasedJob& job) {
 Status LeaseClient::Events(const LeasedJob& job, const nlohmann::json& events) {
   KJ_RETURN_IF_ERROR(Post("/api/runner/jobs/" + std::to_string(job.job_id) + "/events",
                           {{"lease_id", job.lease_id}, {"events", events}}, 20));
+  return Ok();
+}
+
+namespace {
+/// Percent-encodes everything but RFC 3986's unreserved characters, for a query value.
+std::string QueryEscape(const std::string& value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Status LeaseClient::UploadProfileReport(const LeasedJob& job, const std::string& bytes, const std::string& file_name) {
+  const std::string path = "/api/runner/jobs/" + std::to_string(job.job_id) + "/profile-report?lease_id=" +
+                           QueryEscape(job.lease_id) + "&file_name=" + QueryEscape(file_name);
+  // 64 MiB at a modest 1 MiB/s, plus the server's write.
+  KJ_ASSIGN_OR_RETURN(HttpReply reply, client_.Request("PUT", path, bytes, "application/octet-stream",
+                                                       std::chrono::seconds(120)));
+  if (reply.status / 100 != 2) return ReplyError(reply, "PUT profile report of job " + std::to_string(job.job_id));
   return Ok();
 }
 

@@ -1,8 +1,10 @@
 #include "kjudge/runner/run_result.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "kjudge/harness/gpu_clock.h"
 
@@ -53,6 +55,60 @@ ClockStats ClockFromJson(const nlohmann::json& j) {
   return c;
 }
 
+/// Seeds are 64-bit unsigned: written as decimal strings, which JSON readers (JavaScript's among
+/// them) keep exact. Numbers are accepted too.
+std::string SeedText(std::uint64_t seed) { return std::to_string(seed); }
+
+std::uint64_t SeedFromJson(const nlohmann::json& j, const char* what) {
+  if (j.is_number_unsigned()) return j.get<std::uint64_t>();
+  if (j.is_string()) {
+    const std::string& text = j.get_ref<const std::string&>();
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return value;
+  }
+  throw std::invalid_argument(std::string("audit seed '") + what + "' must be a 64-bit unsigned number");
+}
+
+std::vector<double> NumbersFromJson(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key)) return {};
+  return j.at(key).get<std::vector<double>>();
+}
+
+/// The case's raw data, or null when it has none (results of older runners).
+nlohmann::json AuditJson(const CaseResult& c) {
+  nlohmann::json audit = nlohmann::json::object();
+  if (c.seeds) {
+    audit["seeds"] = {{"spec", SeedText(c.seeds->spec)},
+                      {"inputs", SeedText(c.seeds->inputs)},
+                      {"secret", c.seeds->secret ? nlohmann::json(SeedText(*c.seeds->secret)) : nlohmann::json()}};
+  }
+  if (c.timing) {
+    audit["samples_ns"] = c.timing->samples_ns;
+    audit["wall_ns"] = c.timing->wall_ns;
+    audit["sm_clock_mhz"] = c.timing->sm_clock ? c.timing->sm_clock->readings_mhz : std::vector<double>{};
+  }
+  return audit.empty() ? nlohmann::json() : audit;
+}
+
+void AuditFromJson(const nlohmann::json& audit, CaseResult* c) {
+  if (!audit.is_object()) return;
+  if (auto seeds = audit.find("seeds"); seeds != audit.end() && seeds->is_object()) {
+    CaseSeeds s;
+    s.spec = SeedFromJson(seeds->at("spec"), "spec");
+    s.inputs = SeedFromJson(seeds->at("inputs"), "inputs");
+    if (auto secret = seeds->find("secret"); secret != seeds->end() && !secret->is_null()) {
+      s.secret = SeedFromJson(*secret, "secret");
+    }
+    c->seeds = s;
+  }
+  if (c->timing) {
+    c->timing->samples_ns = NumbersFromJson(audit, "samples_ns");
+    c->timing->wall_ns = NumbersFromJson(audit, "wall_ns");
+    if (c->timing->sm_clock) c->timing->sm_clock->readings_mhz = NumbersFromJson(audit, "sm_clock_mhz");
+  }
+}
+
 }  // namespace
 
 TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns) {
@@ -75,6 +131,8 @@ TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vecto
   for (double w : wall_ns) wall += w;
   s.wall_mean_ns = wall_ns.empty() ? 0 : wall / static_cast<double>(wall_ns.size());
   s.rel_sem = s.mean_ns > 0 ? s.stddev_ns / std::sqrt(static_cast<double>(n)) / s.mean_ns : 0;
+  s.samples_ns = samples_ns;
+  s.wall_ns = wall_ns;
   return s;
 }
 
@@ -90,11 +148,12 @@ nlohmann::json ToJson(const RunResult& r) {
                      {"wall_mean_ns", t.wall_mean_ns}, {"rel_sem", t.rel_sem},
                      {"stop_reason", StopReasonName(t.stop)}, {"warmup_calls", t.warmup_calls},
                      {"l2_flushed", t.l2_flushed},       {"timer_floor_ns", t.timer_floor_ns},
-                     {"timer", t.timer},
+                     {"timer", t.timer}, {"harness_overhead_ns", t.harness_overhead_ns}, {"charged_ns", t.charged_ns}, {"outputs_frozen", t.outputs_frozen},
                      {"wall_split_ms", {{"case", t.case_ms}, {"input_wait", t.input_wait_ms}, {"calls", t.calls_ms},
                                         {"check", t.check_ms}}}};
       if (t.sm_clock) j["timing"]["sm_clock"] = ClockJson(*t.sm_clock);
     }
+    if (nlohmann::json audit = AuditJson(c); !audit.is_null()) j["audit"] = std::move(audit);
     cases.push_back(std::move(j));
   }
   nlohmann::json out = {{"verdict", VerdictName(r.verdict)}, {"mode", r.mode},       {"message", r.message},
@@ -102,6 +161,7 @@ nlohmann::json ToJson(const RunResult& r) {
                         {"run_log", r.run_log},               {"device", r.device}};
   out["score_ns"] = r.score_ns ? nlohmann::json(*r.score_ns) : nlohmann::json(nullptr);
   out["sol_ratio"] = r.sol_ratio ? nlohmann::json(*r.sol_ratio) : nlohmann::json(nullptr);
+  if (r.profile) out["profile"] = ToJson(*r.profile);
   return out;
 }
 
@@ -116,6 +176,10 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
     r.device = j.value("device", "");
     if (j.contains("score_ns") && j["score_ns"].is_number()) r.score_ns = j["score_ns"].get<double>();
     if (j.contains("sol_ratio") && j["sol_ratio"].is_number()) r.sol_ratio = j["sol_ratio"].get<double>();
+    // A profile that does not parse is dropped, never a reason to refuse the verdict with it.
+    if (auto p = j.find("profile"); p != j.end() && p->is_object()) {
+      if (auto profile = ProfileSummaryFromJson(*p); profile.ok()) r.profile = std::move(profile).value();
+    }
     for (const auto& c : j.at("cases")) {
       CaseResult cr;
       cr.kind = c.at("kind").get<std::string>();
@@ -141,6 +205,9 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
         s.l2_flushed = t.value("l2_flushed", false);
         s.timer_floor_ns = t.value("timer_floor_ns", 0.0);
         s.timer = t.value("timer", "");
+        s.harness_overhead_ns = t.value("harness_overhead_ns", 0.0);
+        s.charged_ns = t.value("charged_ns", 0.0);
+        s.outputs_frozen = t.value("outputs_frozen", false);
         if (t.contains("wall_split_ms") && t["wall_split_ms"].is_object()) {
           const auto& w = t["wall_split_ms"];
           s.case_ms = w.value("case", 0.0);
@@ -151,10 +218,13 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
         if (t.contains("sm_clock") && t["sm_clock"].is_object()) s.sm_clock = ClockFromJson(t["sm_clock"]);
         cr.timing = s;
       }
+      if (c.contains("audit")) AuditFromJson(c["audit"], &cr);
       r.cases.push_back(std::move(cr));
     }
     return r;
   } catch (const nlohmann::json::exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string("malformed run result: ") + e.what());
+  } catch (const std::invalid_argument& e) {
     return MakeError(ErrorCode::kInvalidArgument, std::string("malformed run result: ") + e.what());
   }
 }

@@ -22,6 +22,25 @@ void SleepFor(std::stop_token stop, std::int64_t ms) {
   cv.wait_for(lock, stop, std::chrono::milliseconds(ms), [] { return false; });
 }
 
+/// Sends a profile run's report before its result (the server attaches it to the run the result
+/// records).
+void UploadProfileReport(LeaseClient& client, const LeasedJob& job, RunResult& result, std::stop_token stop) {
+  const std::string file_name = result.profile && result.profile->report ? result.profile->report->file_name : "profile.ncu-rep";
+  // Like the result: transport failures are retried while the lease may still hold the job. A
+  // refused report (too large, lease gone) leaves the run without one; the summary still goes.
+  for (std::int64_t backoff_ms = 500;; backoff_ms = std::min<std::int64_t>(backoff_ms * 2, 10'000)) {
+    auto uploaded = client.UploadProfileReport(job, result.profile_report, file_name);
+    if (uploaded.ok()) return;
+    if (uploaded.error().code != ErrorCode::kUnavailable || DefaultClock().NowMs() > job.lease_expires_ms + 120'000 ||
+        stop.stop_requested()) {
+      spdlog::warn("job {}: profile report not uploaded: {}", job.job_id, uploaded.error().message);
+      if (result.profile) result.profile->report.reset();
+      return;
+    }
+    SleepFor(stop, backoff_ms);
+  }
+}
+
 }  // namespace
 
 RunnerDaemon::RunnerDaemon(RunnerOptions options)
@@ -106,6 +125,7 @@ void RunnerDaemon::JudgeOne(const LeasedJob& job, std::stop_token stop) {
     std::lock_guard lock(events_mu);
     if (!pending.empty()) (void)client_.Events(job, pending);
   }
+  if (!result.profile_report.empty()) UploadProfileReport(client_, job, result, stop);
   nlohmann::json body = ToJson(result);
   body["started_ms"] = started_ms;
   // Posting must survive a server restart: retry transport failures until the lease would be gone.

@@ -34,12 +34,13 @@ nlohmann::json ToJson(const SuperviseJob& job) {
   const auto& s = job.sandbox;
   return {
       {"judged_binary", job.judged_binary},
+      {"judged_library", job.judged_library},
       {"reference_library", job.reference_library},
       {"work_dir", job.work_dir},
       {"sandbox",
        {{"enabled", s.enabled}, {"device_nodes", s.device_nodes}, {"read_only_paths", s.read_only_paths},
         {"memory_limit_bytes", s.memory_limit_bytes}, {"wall_limit_ms", s.wall_limit_ms},
-        {"max_processes", s.max_processes}, {"environment", s.environment}}},
+        {"max_processes", s.max_processes}, {"allow_new_processes", s.allow_new_processes}, {"environment", s.environment}}},
       {"config",
        {{"mode", ModeName(c.mode)},
         {"tests", CasesToJson(c.tests)},
@@ -64,6 +65,7 @@ Result<SuperviseJob> SuperviseJobFromJson(const nlohmann::json& j) {
   try {
     SuperviseJob job;
     job.judged_binary = j.at("judged_binary").get<std::string>();
+    job.judged_library = j.at("judged_library").get<std::string>();
     job.reference_library = j.at("reference_library").get<std::string>();
     job.work_dir = j.at("work_dir").get<std::string>();
     const auto& s = j.at("sandbox");
@@ -73,6 +75,7 @@ Result<SuperviseJob> SuperviseJobFromJson(const nlohmann::json& j) {
     job.sandbox.memory_limit_bytes = s.at("memory_limit_bytes").get<std::int64_t>();
     job.sandbox.wall_limit_ms = s.at("wall_limit_ms").get<std::int64_t>();
     job.sandbox.max_processes = s.at("max_processes").get<int>();
+    job.sandbox.allow_new_processes = s.value("allow_new_processes", false);
     job.sandbox.environment = s.at("environment").get<std::vector<std::string>>();
     const auto& c = j.at("config");
     KJ_ASSIGN_OR_RETURN(job.config.mode, ParseMode(c.at("mode").get<std::string>()));

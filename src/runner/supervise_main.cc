@@ -12,6 +12,7 @@
 #include <future>
 #include <fstream>
 #include <iostream>
+#include <cstdlib>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,6 +31,8 @@ namespace {
 
 /// Where the judged binary appears inside the sandbox (copied in execute-only, see CopiedFile).
 constexpr const char* kJudgedPathInSandbox = "/judged";
+/// And the submission's library, readable (the loader maps it), never writable.
+constexpr const char* kLibraryPathInSandbox = "/submission.so";
 
 void PrintLine(const nlohmann::json& line) {
   static std::mutex mu;
@@ -52,6 +55,8 @@ class JudgedRun {
       }
       for (const auto& p : job.sandbox.read_only_paths) policy.read_only.push_back({p, ""});
       policy.copied_files.push_back({job.judged_binary, kJudgedPathInSandbox, 0111});
+      policy.copied_files.push_back({job.judged_library, kLibraryPathInSandbox, 0444});
+      policy.allow_new_processes = job.sandbox.allow_new_processes;
       policy.limits.wall_limit_ms = job.sandbox.wall_limit_ms;
       policy.limits.cpu_limit_ms = job.sandbox.wall_limit_ms;
       policy.limits.max_processes = static_cast<std::uint64_t>(job.sandbox.max_processes);
@@ -61,7 +66,7 @@ class JudgedRun {
         if (eq != std::string::npos) policy.env[kv.substr(0, eq)] = kv.substr(eq + 1);
       }
       KJ_ASSIGN_OR_RETURN(auto process,
-                          sandbox::SandboxedProcess::Start(policy, {kJudgedPathInSandbox},
+                          sandbox::SandboxedProcess::Start(policy, {kJudgedPathInSandbox, kLibraryPathInSandbox},
                                                            {{channel.shared_memory_fd(), harness::wire::kSharedMemoryFd},
                                                             {channel.child_control_fd(), harness::wire::kControlFd}}));
       run.sandboxed_.emplace(std::move(process));
@@ -75,12 +80,19 @@ class JudgedRun {
         dup2(ctl, harness::wire::kControlFd);
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
-        execl(job.judged_binary.c_str(), job.judged_binary.c_str(), static_cast<char*>(nullptr));
+        execl(job.judged_binary.c_str(), job.judged_binary.c_str(), job.judged_library.c_str(), static_cast<char*>(nullptr));
         _exit(127);
       }
     }
     channel.CloseChildEnd();
     return run;
+  }
+
+  /// Stops or resumes every process of the run (the sandbox's cgroup freezer); unsandboxed runs
+  /// (tests of the supervisor) have none.
+  Status Freeze(bool frozen) {
+    if (!sandboxed_) return MakeError(ErrorCode::kFailedPrecondition, "not sandboxed");
+    return sandboxed_->Freeze(frozen);
   }
 
   /// Ends the run (killing what is left) and describes how it ended; empty when it exited cleanly.
@@ -181,6 +193,8 @@ RunResult Judge(const SuperviseJob& job) {
   const auto clocks = OpenClockProbe(job);
   Supervisor supervisor(**reference, *channel, [](const nlohmann::json& event) { PrintLine({{"event", event}}); },
                         clocks.get());
+  // KJUDGE_NO_FREEZE=1 (measurements only): compare outputs without freezing the judged process.
+  if (std::getenv("KJUDGE_NO_FREEZE") == nullptr) supervisor.SetFreezer([&run](bool frozen) { return run->Freeze(frozen); });
   RunResult result = supervisor.Run(job.config);
   // Passed: the harness exits after Shutdown. Crashed (channel closed): the process is on its way
   // out, wait to learn how it died. Otherwise (hung, wrong answer): nothing to wait for.

@@ -14,9 +14,17 @@ namespace {
 
 // Flags every judged translation unit is built with. -O3 is what competitors tune for; the host
 // backend does not use -march=native so that a cached object stays valid on any runner of a pool.
-const std::vector<std::string> kCxxFlags = {"-std=c++20", "-O3", "-fno-plt", "-pthread"};
-const std::vector<std::string> kNvccFlags = {"-std=c++17", "-O3", "-lineinfo", "--expt-relaxed-constexpr"};
-const std::vector<std::string> kHipFlags = {"-std=c++17", "-O3"};
+// Everything is position-independent with hidden symbols: the submission and the glue become a
+// shared library the harness loads after its trusted start-up, and that library exports only
+// kj_call (docs/security.md).
+const std::vector<std::string> kCxxFlags = {"-std=c++20", "-O3", "-fno-plt", "-pthread", "-fPIC", "-fvisibility=hidden"};
+const std::vector<std::string> kNvccFlags = {"-std=c++17", "-O3", "-lineinfo", "--expt-relaxed-constexpr",
+                                             "-Xcompiler=-fPIC,-fvisibility=hidden"};
+const std::vector<std::string> kHipFlags = {"-std=c++17", "-O3", "-fPIC", "-fvisibility=hidden"};
+// Every relocation resolved at load time and the tables made read-only (full RELRO), so the
+// harness's and the libraries' function pointers cannot be rewritten later.
+const std::vector<std::string> kHostLinkerFlags = {"-Wl,-z,now", "-Wl,-z,relro"};
+const std::vector<std::string> kNvccLinkerFlags = {"-Xlinker=-z,now", "-Xlinker=-z,relro"};
 
 std::string FirstLineOf(const std::string& command) {
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
@@ -75,6 +83,8 @@ Result<Toolchain> Toolchain::Create(Language language, std::string target, Compi
   }
   std::string id = t.compiler_ + "\n" + FirstLineOf("'" + t.compiler_ + "' --version 2>/dev/null") + "\n" + t.target_;
   for (const auto& f : t.CompileCommand("S", "O", {})) id += "\n" + f;
+  for (const auto& f : t.LinkCommand({"O"}, "E")) id += "\n" + f;
+  for (const auto& f : t.SharedLinkCommand({"O"}, "L")) id += "\n" + f;
   t.identity_ = Sha256Hex(id);
   return t;
 }
@@ -106,21 +116,39 @@ std::vector<std::string> Toolchain::CompileCommand(const std::string& source, co
   return argv;
 }
 
-std::vector<std::string> Toolchain::LinkCommand(const std::vector<std::string>& objects, const std::string& output) const {
+std::vector<std::string> Toolchain::LinkArguments(const std::vector<std::string>& objects, const std::string& output,
+                                                 bool shared) const {
   std::vector<std::string> argv = {compiler_};
+  if (shared) argv.push_back("-shared");
   if (language_ == Language::kCuda) {
     const std::string arch = target_.substr(3);
     argv.push_back("-gencode=arch=compute_" + arch + ",code=sm_" + arch);
+    // One CUDA runtime in the process, shared by the harness and the submission's library.
+    argv.insert(argv.end(), {"-cudart", "shared"});
   }
   if (language_ == Language::kHip) argv.push_back("--offload-arch=" + target_);
   argv.insert(argv.end(), objects.begin(), objects.end());
   argv.insert(argv.end(), {"-o", output});
+  const auto& linker = language_ == Language::kCuda ? kNvccLinkerFlags : kHostLinkerFlags;
+  argv.insert(argv.end(), linker.begin(), linker.end());
+  // A library with a missing entry point must fail here, not when the harness loads it.
+  if (shared) argv.push_back(language_ == Language::kCuda ? "-Xlinker=--no-undefined" : "-Wl,--no-undefined");
   switch (language_) {
     case Language::kCpp: argv.push_back("-pthread"); break;
-    case Language::kCuda: argv.insert(argv.end(), {"-lcublas", "-lcublasLt"}); break;
+    case Language::kCuda:
+      if (shared) argv.insert(argv.end(), {"-lcublas", "-lcublasLt"});
+      break;
     case Language::kHip: break;
   }
   return argv;
+}
+
+std::vector<std::string> Toolchain::LinkCommand(const std::vector<std::string>& objects, const std::string& output) const {
+  return LinkArguments(objects, output, false);
+}
+
+std::vector<std::string> Toolchain::SharedLinkCommand(const std::vector<std::string>& objects, const std::string& output) const {
+  return LinkArguments(objects, output, true);
 }
 
 std::vector<std::string> Toolchain::ReferenceLibraryCommand(const CompilerPaths& paths, const std::vector<std::string>& sources,

@@ -51,6 +51,9 @@ class RunCgroup {
   bool Empty() const;
   CgroupStats Stats() const;
 
+  /// The run's cgroup v2 directory, whose cgroup.freeze stops every process in it; empty on v1.
+  std::filesystem::path FreezerDir() const { return v2_ && !dirs_.empty() ? dirs_.front() : std::filesystem::path(); }
+
   /// "v2 /sys/fs/cgroup/x/kjudge-12-3" or "v1 /sys/fs/cgroup/memory/..., /sys/fs/cgroup/pids/...".
   std::string Describe() const;
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <optional>
@@ -125,7 +126,7 @@ Result<Prepared> Prepare(const SandboxPolicy& policy, const std::vector<std::str
   KJ_ASSIGN_OR_RETURN(ScopedFd init_binary, MemfdWith("kjudge-sandbox-init", InitBinary()));
   ScopedFd seccomp;
   if (policy.seccomp) {
-    KJ_ASSIGN_OR_RETURN(std::string bpf, BuildSeccompFilter());
+    KJ_ASSIGN_OR_RETURN(std::string bpf, BuildSeccompFilter(policy.allow_new_processes));
     KJ_ASSIGN_OR_RETURN(seccomp, MemfdWith("kjudge-seccomp", bpf));
   }
   std::vector<ScopedFd> copied;
@@ -220,6 +221,7 @@ std::string SandboxResult::Describe() const {
 // is tied to a thread that lives exactly as long as the run) and supervises it.
 struct SandboxedProcess::State {
   std::optional<RunMonitor> monitor;
+  std::filesystem::path freezer_dir;  ///< the run's cgroup v2 directory, empty without one
   ScopedFd cancel_event;
   std::thread thread;
   std::atomic<bool> finished{false};
@@ -256,6 +258,36 @@ void SandboxedProcess::Cancel() {
 
 bool SandboxedProcess::Finished() const { return state_ && state_->finished.load(); }
 
+Status SandboxedProcess::Freeze(bool frozen) {
+  if (!state_ || state_->freezer_dir.empty()) return MakeError(ErrorCode::kFailedPrecondition, "sandbox: no cgroup v2 freezer");
+  const std::string control = (state_->freezer_dir / "cgroup.freeze").string();
+  const int fd = open(control.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("open " + control);
+  const bool written = write(fd, frozen ? "1" : "0", 1) == 1;
+  close(fd);
+  if (!written) return IoError("write " + control);
+  if (!frozen) return Ok();
+  // cgroup.events says "frozen 1" once every task has stopped; a task inside a system call stops
+  // when it leaves it, so this takes microseconds to a few milliseconds.
+  const std::string events = (state_->freezer_dir / "cgroup.events").string();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  for (;;) {
+    char buf[256];
+    const int efd = open(events.c_str(), O_RDONLY | O_CLOEXEC);
+    if (efd < 0) return IoError("open " + events);
+    const ssize_t n = read(efd, buf, sizeof buf - 1);
+    close(efd);
+    if (n > 0) {
+      buf[n] = '\0';
+      if (std::strstr(buf, "frozen 1") != nullptr) return Ok();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return MakeError(ErrorCode::kUnavailable, "sandbox: the run did not freeze within 500 ms");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(20));
+  }
+}
+
 Result<SandboxResult> SandboxedProcess::Wait() {
   if (!state_ || !state_->thread.joinable()) {
     return MakeError(ErrorCode::kFailedPrecondition, "sandbox: Wait() called twice");
@@ -278,6 +310,7 @@ Result<SandboxedProcess> SandboxedProcess::Start(const SandboxPolicy& policy, co
   if (cgroup) prepared.plan.cgroup_procs = cgroup->procs_fds();
 
   auto state = std::make_unique<State>();
+  if (cgroup) state->freezer_dir = cgroup->FreezerDir();
   state->cancel_event.Reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!state->cancel_event.valid()) return IoError("eventfd");
   prepared.channels.cancel_event = state->cancel_event.get();

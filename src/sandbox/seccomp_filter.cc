@@ -68,7 +68,7 @@ const std::vector<std::string_view>& DeniedSyscalls() {
   return kDenied;
 }
 
-Result<std::string> BuildSeccompFilter() {
+Result<std::string> BuildSeccompFilter(bool allow_new_processes) {
   Context ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) return MakeError(ErrorCode::kInternal, "seccomp filter: seccomp_init failed");
   scmp_filter_ctx c = ctx.get();
@@ -84,6 +84,11 @@ Result<std::string> BuildSeccompFilter() {
   KJ_RETURN_IF_ERROR(AddRule(c, SCMP_ACT_ERRNO(ENOSYS), "clone3"));
   for (unsigned long flag : kNamespaceCloneFlags) {
     KJ_RETURN_IF_ERROR(AddRule(c, kDeny, "clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)}));
+  }
+  if (!allow_new_processes) {
+    KJ_RETURN_IF_ERROR(AddRule(c, kDeny, "fork"));
+    KJ_RETURN_IF_ERROR(AddRule(c, kDeny, "vfork"));
+    KJ_RETURN_IF_ERROR(AddRule(c, kDeny, "clone", {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0)}));
   }
   // Only local sockets; the network namespace is empty anyway, this also closes netlink and
   // packet sockets to the kernel.

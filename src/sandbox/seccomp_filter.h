@@ -21,8 +21,11 @@
 
 namespace kjudge::sandbox {
 
-/// The BPF program (an array of struct sock_filter) for the native architecture.
-Result<std::string> BuildSeccompFilter();
+/// The BPF program (an array of struct sock_filter) for the native architecture. Without
+/// `allow_new_processes`, fork, vfork and every clone that does not make a thread fail with EPERM:
+/// a judged program needs threads but no second process (a child could trace its parent, poke
+/// its code, or run GPU work that the parent's timer never sees).
+Result<std::string> BuildSeccompFilter(bool allow_new_processes = true);
 
 /// Names of the system calls denied outright (argument-dependent rules — clone flags, socket
 /// families, prctl options, personality — are listed in docs/sandbox.md).

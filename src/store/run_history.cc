@@ -24,7 +24,8 @@ std::int64_t ClampLimit(int limit) {
   "(SELECT r.verdict FROM runs r WHERE r.submission_id = s.id ORDER BY r.id DESC LIMIT 1), "                 \
   "EXISTS(SELECT 1 FROM jobs j WHERE j.submission_id = s.id AND j.status IN ('leased', 'running')), "        \
   "EXISTS(SELECT 1 FROM jobs j WHERE j.submission_id = s.id AND j.status = 'queued'), "                      \
-  "EXISTS(SELECT 1 FROM jobs j WHERE j.submission_id = s.id AND j.status = 'cancelled')"
+  "EXISTS(SELECT 1 FROM jobs j WHERE j.submission_id = s.id AND j.status = 'cancelled'), "                  \
+  "EXISTS(SELECT 1 FROM submission_hacks h WHERE h.submission_id = s.id)"
 // The best passing run of s comes from runs_passed_by_submission (covering).
 #define KJ_HISTORY_FROM                                                                                   \
   " FROM submissions s JOIN problem_versions pv ON pv.id = s.problem_version_id"                          \
@@ -52,6 +53,7 @@ Result<SubmissionHistoryEntry> ReadHistory(const Statement& row) {
   } else {
     h.status = "failed";
   }
+  h.hacked = row.Int(11) != 0;
   return h;
 }
 
@@ -70,6 +72,8 @@ Result<std::vector<RecentRun>> RunRepository::RecentLeaderboardRuns(int limit) {
         " CROSS JOIN runs r ON r.submission_id = s.id"
         " CROSS JOIN users u ON u.id = s.user_id CROSS JOIN problems p ON p.id = lb.problem_id"
         " WHERE s.mode = 'leaderboard' AND lb.visibility = 'public'"
+        // Hacked submissions (migration 0006) are out of every public listing of results.
+        " AND NOT EXISTS (SELECT 1 FROM submission_hacks h WHERE h.submission_id = s.id)"
         " ORDER BY s.id DESC, r.id DESC LIMIT ?",
         n));
     return CollectRows<RecentRun>(stmt, [](const Statement& row) -> Result<RecentRun> {

@@ -12,7 +12,7 @@ namespace {
 
 #define KJ_RUN_COLUMNS                                                                                          \
   "id, job_id, submission_id, attempt, verdict, message, cases_json, score_ns, sol_ratio, compile_log, run_log, " \
-  "device, runner, started_ms, finished_ms"
+  "device, runner, started_ms, finished_ms, profile_json"
 
 Result<Run> ReadRun(const Statement& row) {
   Run run;
@@ -31,6 +31,7 @@ Result<Run> ReadRun(const Statement& row) {
   run.runner = row.Text(12);
   run.started_ms = row.Int(13);
   run.finished_ms = row.Int(14);
+  run.profile_json = row.OptionalText(15);
   return run;
 }
 
@@ -78,6 +79,15 @@ Result<Run> RunRepository::Record(const NewRun& run) {
 
 Result<Run> RunRepository::Get(std::int64_t id) {
   return session_.Read([&](Connection& c) { return LoadRun(c, id); });
+}
+
+Status RunRepository::SetProfile(std::int64_t id, const std::string& profile_json) {
+  return session_.Write([&](Connection& c) -> Status {
+    KJ_RETURN_IF_ERROR(RequireValidJson(c, profile_json, "a run's profile summary"));
+    KJ_RETURN_IF_ERROR(c.Exec("UPDATE runs SET profile_json = ? WHERE id = ?", profile_json, id));
+    if (c.Changes() == 0) return MakeError(ErrorCode::kNotFound, Describe("run", id) + " not found");
+    return Ok();
+  });
 }
 
 Result<std::vector<Run>> RunRepository::ListByJob(std::int64_t job_id) {

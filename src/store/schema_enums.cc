@@ -62,6 +62,9 @@ constexpr std::array<EnumName<Verdict>, 7> kVerdicts{{
     {Verdict::kRejected, "rejected"},
     {Verdict::kInternalError, "internal_error"},
 }};
+constexpr std::array<EnumName<ArtifactKind>, 1> kArtifactKinds{{
+    {ArtifactKind::kNcuReport, "ncu_report"},
+}};
 
 template <typename E, std::size_t N>
 std::string_view Lookup(const std::array<EnumName<E>, N>& table, E value) {
@@ -105,6 +108,7 @@ KJ_STORE_ENUM(Language, kLanguages, "language")
 KJ_STORE_ENUM(Mode, kModes, "mode")
 KJ_STORE_ENUM(JobStatus, kJobStatuses, "job status")
 KJ_STORE_ENUM(Verdict, kVerdicts, "verdict")
+KJ_STORE_ENUM(ArtifactKind, kArtifactKinds, "artifact kind")
 
 #undef KJ_STORE_ENUM
 

@@ -20,7 +20,9 @@
 
 #include "api_fixture.h"
 #include "kjudge/problem/bundle.h"
+#include "kjudge/store/artifact_repository.h"
 #include "kjudge/store/competition_repository.h"
+#include "kjudge/store/hack_repository.h"
 
 namespace kjudge::testing {
 
@@ -209,6 +211,17 @@ inline std::vector<RouteCase> RouteTable() {
                kPeople200, /*stream=*/true});
   t.push_back({V::get, "/api/v1/runs/{id}",
                [](ApiServer& s, As) { return Call{"/api/v1/runs/" + Id(s.Judged(s.competitor).second.id)}; }, kPeople200});
+  t.push_back({V::get, "/api/v1/runs/{id}/audit",
+               [](ApiServer& s, As) { return Call{"/api/v1/runs/" + Id(s.Judged(s.competitor).second.id) + "/audit"}; },
+               kPeople200});
+  t.push_back({V::get, "/api/v1/runs/{id}/profile-report",
+               [](ApiServer& s, As) {
+                 const store::Run run = s.Judged(s.competitor).second;
+                 Must(store::ArtifactRepository(s.db()).Put(run.id, store::ArtifactKind::kNcuReport, "profile.ncu-rep", "NVRP"),
+                      "store report");
+                 return Call{"/api/v1/runs/" + Id(run.id) + "/profile-report"};
+               },
+               kPeople200});
 
   // ---- accounts ----
   // Redeeming an invite needs no account: whatever token comes along is ignored.
@@ -274,6 +287,21 @@ inline std::vector<RouteCase> RouteTable() {
   t.push_back({V::post, "/api/v1/admin/submissions/{id}/rerun",
                [](ApiServer& s, As) { return Call{"/api/v1/admin/submissions/" + Id(s.Judged(s.competitor).first.id) + "/rerun"}; },
                kOrganizers201});
+  t.push_back({V::post, "/api/v1/admin/submissions/{id}/hacked",
+               [](ApiServer& s, As) {
+                 auto sub = s.Submit(s.competitor, "vectoradd", "cpu", store::Mode::kLeaderboard);
+                 s.Finish(sub.id);
+                 return Call{"/api/v1/admin/submissions/" + Id(sub.id) + "/hacked", R"({"reason":"replays cached outputs"})"};
+               },
+               kOrganizers200});
+  t.push_back({V::delete_, "/api/v1/admin/submissions/{id}/hacked",
+               [](ApiServer& s, As) {
+                 auto sub = s.Judged(s.competitor).first;
+                 Must(store::HackRepository(s.db()).Mark({sub.id, "forged timer", std::nullopt, "test"}), "mark hacked");
+                 return Call{"/api/v1/admin/submissions/" + Id(sub.id) + "/hacked"};
+               },
+               kOrganizers200});
+  t.push_back({V::get, "/api/v1/admin/hacked", fixed("/api/v1/admin/hacked?limit=10"), kOrganizers200});
 
   // ---- runner protocol: runners (and admins) ----
   // No job is ever queued on B200 here, so the lease answers {"job": null} at once.
@@ -290,6 +318,14 @@ inline std::vector<RouteCase> RouteTable() {
   t.push_back({V::post, "/api/runner/jobs/{id}/heartbeat", leased("heartbeat"), kRunners200});
   t.push_back({V::post, "/api/runner/jobs/{id}/events", leased("events"), kRunners200});
   t.push_back({V::post, "/api/runner/jobs/{id}/result", leased("result"), kRunners200});
+  t.push_back({V::put, "/api/runner/jobs/{id}/profile-report",
+               [](ApiServer& s, As) {
+                 store::Job job = s.Lease(s.Submit(s.competitor, "vectoradd", "cpu", store::Mode::kProfile).id);
+                 Call c{"/api/runner/jobs/" + Id(job.id) + "/profile-report?lease_id=" + *job.lease_id, "NVRP report"};
+                 c.content_type = "application/octet-stream";
+                 return c;
+               },
+               kRunners200});
   t.push_back({V::get, "/api/runner/problems/{hash}",
                [](ApiServer& s, As) { return Call{"/api/runner/problems/" + s.ContentHash("vectoradd")}; }, kRunners200});
 

@@ -1,4 +1,5 @@
 #include "kjudge/runner/compile_cache.h"
+#include "kjudge/runner/library_symbols.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -41,7 +42,7 @@ TEST_F(CompileCacheTest, HarnessIsCompiledOnceAndSubmissionsLinkAgainstIt) {
   EXPECT_TRUE(fs::exists(a->binary));
   auto b = cache.BuildJudged(problem_, tool, Solution("wrong"), root_ / "job2");
   ASSERT_TRUE(b.ok()) << b.error().message;
-  EXPECT_EQ(cache.harness_builds(), 1u);
+  EXPECT_EQ(cache.harness_builds(), 2u);  // the harness executable and the glue, once each
   // A new cache object over the same directory reuses what is on disk.
   CompileCache again(root_, RunDirect);
   ASSERT_TRUE(again.BuildJudged(problem_, tool, Solution("correct"), root_ / "job3").ok());
@@ -68,6 +69,40 @@ TEST_F(CompileCacheTest, MissingEntryPointIsALinkError) {
   auto r = cache.BuildJudged(problem_, tool, "int unrelated() { return 1; }\n", root_ / "job");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("link failed"), std::string::npos) << r.error().message;
+}
+
+TEST_F(CompileCacheTest, ExportingACLibraryOrRuntimeNameIsRefused) {
+  // Interposition: a submission that defines the clock (or the CUDA runtime's timer) for the
+  // whole process. Its library is refused at build time, naming the symbol.
+  CompileCache cache(root_, RunDirect);
+  auto tool = Toolchain::Create(Language::kCpp, "host").value();
+  const std::string source = Solution("correct") +
+                             "\n#include <time.h>\nextern \"C\" __attribute__((visibility(\"default\"))) int "
+                             "clock_gettime(clockid_t, struct timespec* t) { t->tv_sec = 0; t->tv_nsec = 0; return 0; }\n";
+  auto r = cache.BuildJudged(problem_, tool, source, root_ / "job");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("clock_gettime"), std::string::npos) << r.error().message;
+  // The same helper with internal linkage is fine.
+  auto ok = cache.BuildJudged(problem_, tool, Solution("correct") + "\nstatic int clock_helper() { return 0; }\n", root_ / "job2");
+  EXPECT_TRUE(ok.ok()) << (ok.ok() ? "" : ok.error().message);
+}
+
+TEST(LibrarySymbolsTest, ANonElfFileIsRefused) {
+  const auto path = std::filesystem::temp_directory_path() / ("kjudge-not-elf-" + std::to_string(getpid()));
+  std::ofstream(path) << "#!/bin/sh\necho not a library\n";
+  auto r = ExportedSymbols(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("no ELF header"), std::string::npos) << r.error().message;
+  std::filesystem::remove(path);
+}
+
+TEST(LibrarySymbolsTest, OnlyTheEntryPointAndCxxNamesMayBeExported) {
+  EXPECT_TRUE(CheckSubmissionExports({"kj_call", "_ZNSt6vectorIiSaIiEE9push_backERKi", "_init", "_fini"}).ok());
+  for (const char* name : {"cudaEventElapsedTime", "send", "cuptiActivityFlushAll", "_ZN6kjudge7harness4wire4SendEv"}) {
+    auto st = CheckSubmissionExports({"kj_call", name});
+    EXPECT_FALSE(st.ok()) << name;
+  }
 }
 
 TEST_F(CompileCacheTest, LanguageWithoutGlueIsRefused) {

@@ -59,17 +59,17 @@ class ScaleBuild {
   const std::string& reference_library() const { return reference_; }
   const std::string& errors() const { return errors_; }
 
-  /// Builds the judged binary for solutions/<name>.cpp; returns its path.
-  std::string Judged(const std::string& solution) {
+  /// Builds the judged binary and library for solutions/<name>.cpp (both empty on failure).
+  runner::JudgedBuild Judged(const std::string& solution) {
     std::ifstream in(ScaleProblemDir() / "solutions" / (solution + ".cpp"));
     std::string source((std::istreambuf_iterator<char>(in)), {});
     auto tool = runner::Toolchain::Create(runner::Language::kCpp, "host").value();
     auto built = cache_.BuildJudged(ScaleProblem(), tool, source, dir_ / ("job-" + solution));
     if (!built.ok()) {
       errors_ += built.error().message;
-      return "";
+      return {};
     }
-    return built->binary.string();
+    return *built;
   }
 
  private:
@@ -82,7 +82,8 @@ class ScaleBuild {
 /// The judged process, started with the channel's fds at the numbers wire.h promises.
 class JudgedProcess {
  public:
-  JudgedProcess(const std::string& binary, runner::JudgedChannel& channel) {
+  JudgedProcess(const runner::JudgedBuild& build, runner::JudgedChannel& channel) {
+    const std::string binary = build.binary.string(), library = build.library.string();
     pid_ = fork();
     if (pid_ == 0) {
       // Move both out of the way first (either may already sit at 3 or 4); dup2 clears CLOEXEC on
@@ -93,7 +94,7 @@ class JudgedProcess {
       dup2(ctl, 4);
       int devnull = open("/dev/null", O_WRONLY);
       dup2(devnull, 1);
-      execl(binary.c_str(), binary.c_str(), static_cast<char*>(nullptr));
+      execl(binary.c_str(), binary.c_str(), library.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     channel.CloseChildEnd();

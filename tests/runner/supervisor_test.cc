@@ -26,11 +26,11 @@ class SupervisorTest : public ::testing::Test {
   }
 
   RunResult Judge(const std::string& solution, Mode mode, SupervisorConfig config = {}, harness::ClockProbe* clocks = nullptr) {
-    const std::string binary = build_->Judged(solution);
+    const runner::JudgedBuild built = build_->Judged(solution);
     EXPECT_EQ(build_->errors(), "");
     auto channel = JudgedChannel::Create();
     EXPECT_TRUE(channel.ok());
-    JudgedProcess process(binary, *channel);
+    JudgedProcess process(built, *channel);
     config.mode = mode;
     config.tolerance = {1e-5, 1e-5};
     if (config.call_timeout_ms == SupervisorConfig{}.call_timeout_ms) config.call_timeout_ms = 3000;

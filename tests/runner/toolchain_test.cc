@@ -48,8 +48,10 @@ TEST(ToolchainTest, CudaCommandsCarryTheArchitecture) {
   if (!t.ok()) GTEST_SKIP() << "CUDA not installed: " << t.error().message;
   auto cc = t->CompileCommand("k.cu", "k.o", {});
   EXPECT_TRUE(Has(cc, "-gencode=arch=compute_90a,code=sm_90a"));
-  auto link = t->LinkCommand({"k.o"}, "judged");
+  auto link = t->SharedLinkCommand({"k.o"}, "submission.so");
   EXPECT_TRUE(Has(link, "-lcublas"));
+  EXPECT_TRUE(Has(link, "-shared"));
+  EXPECT_TRUE(Has(link, "-gencode=arch=compute_90a,code=sm_90a"));
 }
 
 }  // namespace

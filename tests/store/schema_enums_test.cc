@@ -104,6 +104,10 @@ TEST_F(SchemaEnumsAgreeWithSchemaTest, EveryEnumNameIsWhatTheCheckConstraintsAcc
       "INSERT INTO runs(verdict, job_id, submission_id, attempt, started_ms, finished_ms) "
       "VALUES (?, ?, ?, (SELECT coalesce(max(attempt), 0) + 1 FROM runs), 0, 0)",
       job.id, submission.id);
+  ExpectColumnAccepts<ArtifactKind>(
+      "INSERT OR REPLACE INTO job_uploads(kind, job_id, lease_id, file_name, bytes, sha256, created_ms) "
+      "VALUES (?, ?, 'l', 'f', x'00', hex(randomblob(32)), 0)",
+      job.id);
 }
 
 }  // namespace

@@ -76,4 +76,7 @@ void kj_reference(const kjudge::problem_api::Params& p, void* const* buffers);
 // --- what glue.{cpp,cu,hip} defines (judged side) ------------------------------------------------
 /// Call the submission once on the given buffers (device pointers on GPU backends). `stream` is the
 /// backend's stream handle (cudaStream_t / hipStream_t) or nullptr on the host backend.
-void kj_call(const kjudge::problem_api::Params& p, void* const* buffers, void* stream);
+/// C linkage and default visibility: the one name the submission's library exports (the harness
+/// finds it with dlsym; everything else in that library is hidden).
+extern "C" __attribute__((visibility("default"))) void kj_call(const kjudge::problem_api::Params& p, void* const* buffers,
+                                                               void* stream);

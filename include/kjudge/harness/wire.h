@@ -8,14 +8,23 @@
 //
 // Conversation:
 //   judged     -> supervisor  Hello            (once, after start-up and the timer's calibration)
-//   supervisor -> judged      Setup            (a case: buffers in the shared memory, parameters)
+//   supervisor -> judged      Call case 0      (calibration: the harness's own empty call, timed
+//   ...                                         like any other, BEFORE the submission is loaded)
+//   supervisor -> judged      Setup            (a case: buffers in the shared memory, parameters;
+//                                               the first one loads the submission's library)
 //   judged     -> supervisor  SetupDone
 //   supervisor -> judged      Call             (run the submission once on the current buffers)
-//   judged     -> supervisor  CallDone         (the time the harness measured)
+//   judged     -> supervisor  Ready            (inputs on the device, caches flushed, all idle)
+//   supervisor -> judged      Go               (the supervisor's clock starts)
+//   judged     -> supervisor  CallDone         (the supervisor's clock stops)
+//   judged     -> supervisor  Downloaded       (the time the harness measured; outputs copied
+//                                               back into the shared memory)
 //   ... more Calls, more Setups ...
 //   supervisor -> judged      Shutdown
-// The supervisor writes inputs and poisons outputs in the shared memory before each Call and reads
-// the outputs after CallDone.
+// The supervisor writes inputs and poisons outputs in the shared memory before each Call, poisons
+// the outputs again on the host backend (whose buffers ARE the shared memory) right before Go,
+// and reads the outputs after Downloaded. Between Go and CallDone runs only the timed call, so the
+// supervisor's own clock bounds what the harness may report (supervisor.h).
 #pragma once
 
 #include <cstdint>
@@ -23,7 +32,7 @@
 namespace kjudge::harness::wire {
 
 constexpr std::uint32_t kMagic = 0x4744'4a4bu;  // "KJDG"
-constexpr std::uint32_t kVersion = 3;
+constexpr std::uint32_t kVersion = 4;
 
 /// File descriptors the judged process inherits.
 constexpr int kSharedMemoryFd = 3;  ///< memfd holding every buffer of the current case
@@ -35,7 +44,14 @@ constexpr int kParamNameBytes = 32;
 constexpr int kBackendNameBytes = 16;
 constexpr int kMessageBytes = 512;
 
-enum class Type : std::uint32_t { kHello = 1, kSetup = 2, kSetupDone = 3, kCall = 4, kCallDone = 5, kShutdown = 6, kFatal = 7 };
+enum class Type : std::uint32_t {
+  kHello = 1, kSetup = 2, kSetupDone = 3, kCall = 4, kCallDone = 5, kShutdown = 6, kFatal = 7,
+  kReady = 8, kGo = 9, kDownloaded = 10,
+};
+
+/// The case id of calibration calls: no buffers, the harness's own empty call (a kernel launch on
+/// GPU backends), never the submission's.
+constexpr std::uint32_t kCalibrationCase = 0;
 
 struct Header {
   std::uint32_t magic = kMagic;
@@ -94,13 +110,39 @@ struct Call {
   std::uint32_t reserved = 0;
 };
 
+/// Between Call and Go: the inputs are on the device and the caches flushed (status 0), or why not.
+struct Ready {
+  Header header;
+  std::uint32_t case_id = 0;
+  std::uint32_t call_id = 0;
+  std::int32_t status = 0;
+  std::uint32_t reserved = 0;
+  char message[kMessageBytes] = {};
+};
+
+struct Go {
+  Header header;
+  std::uint32_t call_id = 0;
+  std::uint32_t reserved = 0;
+};
+
+struct Downloaded {
+  Header header;
+  std::uint32_t call_id = 0;
+  std::int32_t status = 0;
+  /// The harness's final measurement of the call. Worked out after CallDone (reading CUPTI's
+  /// records takes tens of microseconds), so that work stays out of the supervisor's interval.
+  double elapsed_ns = 0;
+  char message[kMessageBytes] = {};
+};
+
 struct CallDone {
   Header header;
   std::uint32_t case_id = 0;
   std::uint32_t call_id = 0;
   std::int32_t status = 0;        ///< 0 ok, else the backend reported an error (message says)
   std::uint32_t reserved = 0;
-  double elapsed_ns = 0;          ///< the harness's measurement of the submission's call
+  double elapsed_ns = 0;          ///< provisional (the final one comes with Downloaded)
   char message[kMessageBytes] = {};
 };
 
@@ -123,6 +165,9 @@ template <> constexpr Type TypeOf<Call>() { return Type::kCall; }
 template <> constexpr Type TypeOf<CallDone>() { return Type::kCallDone; }
 template <> constexpr Type TypeOf<Shutdown>() { return Type::kShutdown; }
 template <> constexpr Type TypeOf<Fatal>() { return Type::kFatal; }
+template <> constexpr Type TypeOf<Ready>() { return Type::kReady; }
+template <> constexpr Type TypeOf<Go>() { return Type::kGo; }
+template <> constexpr Type TypeOf<Downloaded>() { return Type::kDownloaded; }
 
 /// A message of type T with its header filled in.
 template <typename T>

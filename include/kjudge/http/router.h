@@ -7,6 +7,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -81,6 +82,14 @@ class Router {
   /// A streamed route (RouteKind::kStream).
   void AddStream(beast_http::verb method, std::string pattern, StreamHandler handler);
 
+  /// Lets requests to the route added as (method, pattern) carry bodies of up to `max_body_bytes`
+  /// instead of the server's body_limit_bytes (the runner's report upload). False when no such
+  /// route was added. Set before serving.
+  bool SetBodyLimit(beast_http::verb method, const std::string& pattern, std::uint64_t max_body_bytes);
+  /// The body limit of the route a request with this method and target goes to; 0 when it has
+  /// none of its own (the server's limit applies).
+  std::uint64_t BodyLimitOf(beast_http::verb method, std::string_view target) const;
+
   /// How the route `req` goes to runs (kQuick for unknown routes: their 404/405 is quick).
   RouteKind KindOf(const Request& req) const;
   /// Whether the route `req` goes to was added as kBlocking.
@@ -109,6 +118,7 @@ class Router {
     Handler handler;
     StreamHandler stream_handler;
     RouteKind kind;
+    std::uint64_t max_body_bytes = 0;  ///< 0: the server's body_limit_bytes
   };
   std::vector<Route> routes_;
   std::function<void(const Request&)> on_write_;

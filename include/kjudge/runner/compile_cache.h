@@ -46,7 +46,8 @@ constexpr std::size_t kCompileLogLimitBytes = 32 * 1024;
 std::string TrimLog(const std::string& log, std::size_t limit = kCompileLogLimitBytes);
 
 struct JudgedBuild {
-  std::filesystem::path binary;
+  std::filesystem::path binary;   ///< the harness executable (shared by every job of the toolchain)
+  std::filesystem::path library;  ///< the glue and the submission, loaded by the harness after start-up
   std::string log;      ///< the compiler's output for the submission (warnings), trimmed
 };
 
@@ -57,8 +58,9 @@ class CompileCache {
   /// Builds (or finds) the problem's reference library.
   Result<std::filesystem::path> ReferenceLibrary(const ProblemFiles& problem);
 
-  /// Compiles `source` (the submission) and links it with the cached harness and glue objects.
-  /// A compile or link failure is kInvalidArgument with the trimmed compiler log as message.
+  /// Compiles `source` (the submission) and links it with the cached glue object into the job's
+  /// shared library; finds or builds the harness executable. A compile or link failure, or a
+  /// library exporting reserved names, is kInvalidArgument with a message for the competitor.
   Result<JudgedBuild> BuildJudged(const ProblemFiles& problem, const Toolchain& toolchain, const std::string& source,
                                   const std::filesystem::path& job_dir);
 
@@ -66,7 +68,13 @@ class CompileCache {
   std::size_t harness_builds() const { return harness_builds_; }
 
  private:
-  Result<std::vector<std::filesystem::path>> HarnessObjects(const ProblemFiles& problem, const Toolchain& toolchain);
+  Result<std::filesystem::path> HarnessExecutable(const Toolchain& toolchain);
+  Result<std::filesystem::path> GlueObject(const ProblemFiles& problem, const Toolchain& toolchain);
+  /// Compiles `sources` into `names` (then runs `link` on them when given) in a fresh directory
+  /// moved to `dir` when complete; `what` names the failure.
+  Status BuildCached(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& sources,
+                     const std::vector<std::string>& names, const Toolchain& toolchain, const std::vector<std::filesystem::path>& reads,
+                     const std::string& what, const std::string& linked_name);
   Result<std::filesystem::path> HarnessInclude();
 
   std::filesystem::path root_;

@@ -41,18 +41,20 @@ class JudgedChannel {
   }
 
   /// Receives exactly a T within `timeout_ms`. A Fatal message from the judged side, a message of
-  /// another type or size, EOF (the process died) and the deadline are errors.
+  /// another type or size, EOF (the process died) and the deadline are errors. With `spin_ms` the
+  /// first milliseconds are spent polling without sleeping: the answer that ends a timed interval
+  /// is then seen at once, not when a sleeping thread is next scheduled.
   template <typename T>
-  Result<T> Receive(int timeout_ms) {
+  Result<T> Receive(int timeout_ms, int spin_ms = 0) {
     T out{};
-    KJ_RETURN_IF_ERROR(ReceiveRaw(&out, sizeof out, harness::wire::TypeOf<T>(), timeout_ms));
+    KJ_RETURN_IF_ERROR(ReceiveRaw(&out, sizeof out, harness::wire::TypeOf<T>(), timeout_ms, spin_ms));
     return out;
   }
 
  private:
   JudgedChannel() = default;
   Status SendRaw(const void* data, std::size_t size);
-  Status ReceiveRaw(void* out, std::size_t size, harness::wire::Type type, int timeout_ms);
+  Status ReceiveRaw(void* out, std::size_t size, harness::wire::Type type, int timeout_ms, int spin_ms);
   void Reset();
 
   int parent_fd_ = -1;

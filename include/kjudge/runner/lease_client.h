@@ -2,6 +2,8 @@
 //   POST /api/runner/lease                    long-poll for one job of our GPU type
 //   POST /api/runner/jobs/{id}/heartbeat      extend the lease while judging
 //   POST /api/runner/jobs/{id}/events         progress events (compiling, case i of n, ...)
+//   PUT  /api/runner/jobs/{id}/profile-report a profile run's Nsight Compute report (raw bytes),
+//                                             before the result; a repeat replaces it
 //   POST /api/runner/jobs/{id}/result         the final result, once; a repeat with the same
 //                                             lease id is harmless, a stale lease is refused
 //   GET  /api/runner/problems/{hash}          a problem version's judging files
@@ -54,6 +56,10 @@ class LeaseClient {
   /// Extends the lease; returns the new expiry. kFailedPrecondition when the lease is no longer ours.
   Result<std::int64_t> Heartbeat(const LeasedJob& job);
   Status Events(const LeasedJob& job, const nlohmann::json& events);
+  /// Uploads a profile run's Nsight Compute report (at most 64 MiB) while the lease holds the
+  /// job, before Complete; the server attaches it to the run Complete records. kFailedPrecondition
+  /// when the lease is stale, kInvalidArgument when the server refuses the report (too large).
+  Status UploadProfileReport(const LeasedJob& job, const std::string& bytes, const std::string& file_name);
   /// Posts the final result; kFailedPrecondition when the lease is stale (someone else has the job).
   Status Complete(const LeasedJob& job, const nlohmann::json& result);
   Result<ProblemBundleFiles> FetchProblem(const std::string& content_hash);

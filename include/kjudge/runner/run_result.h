@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "kjudge/core/result.h"
+#include "kjudge/runner/profile_summary.h"
 #include "kjudge/store/schema_enums.h"
 
 namespace kjudge::runner {
@@ -37,6 +38,9 @@ struct ClockStats {
   double rated_max_mhz = 0;        ///< the card's highest SM clock (0 when unknown)
   std::uint64_t reasons = 0;       ///< every NVML clock-event reason seen (harness::ClockReasonNames)
   bool throttled = false;          ///< a reason in harness::kThrottleReasonMask was seen
+  /// Every reading, in call order (a missed reading leaves no entry): kept for audits, stored in
+  /// the case's "audit" object rather than in the statistics.
+  std::vector<double> readings_mhz;
 };
 
 /// Why a benchmark case took no more samples.
@@ -61,16 +65,41 @@ struct TimingStats {
   /// How the harness timed each call: "cupti" (GPU timestamps of the call's own device work),
   /// "events" (device events around the call), "steady_clock" (host backend); "" unknown.
   std::string timer;
+  /// The supervisor's calibration: what the harness adds to a call's observed time (Go to
+  /// CallDone) beyond the time it reports, measured on its own empty calls before the submission
+  /// was loaded.
+  double harness_overhead_ns = 0;
+  /// How much the mean grew because the reported times fell short of the supervisor's observation
+  /// (less that overhead) and the observed times were charged instead; 0 when the reports stood.
+  double charged_ns = 0;
+  /// Every timed call's outputs were copied out while the judged process was frozen (cgroup v2
+  /// freezer); false where the sandbox has no such cgroup.
+  bool outputs_frozen = false;
   /// Where the case's wall time went, in ms: waiting for prepared inputs, in calls (the judged
   /// side's copies, flush and call), checking outputs, and in all. Says why a case that stopped
   /// at its budget has few samples.
   double case_ms = 0, input_wait_ms = 0, calls_ms = 0, check_ms = 0;
   std::optional<ClockStats> sm_clock;  ///< absent when no clock could be read (no NVML, host backend)
+  /// The raw observations behind the statistics, in call order, kept so a run can be audited
+  /// after the fact: each timed call's reported time, and the supervisor's own wall time of the
+  /// same call. Stored in the case's "audit" object (GET /api/v1/runs/{id}/audit).
+  std::vector<double> samples_ns;
+  std::vector<double> wall_ns;
 };
 
-/// Computes the statistics of `samples_ns` (which must not be empty); the fields past rel_sem
-/// are left to the caller.
+/// Computes the statistics of `samples_ns` (which must not be empty) and keeps both series as
+/// the raw observations; the fields past rel_sem (but those two) are left to the caller.
 TimingStats ComputeStats(const std::vector<double>& samples_ns, const std::vector<double>& wall_ns);
+
+/// Where a case's inputs came from, so an audit can regenerate every one of them.
+struct CaseSeeds {
+  std::uint64_t spec = 0;    ///< the case's seed in the problem spec
+  /// What the case's first call (and every warm-up call) drew its inputs from: `spec`, or in
+  /// leaderboard mode MixSeed(spec, secret). Timed call i (from 0) of a leaderboard-mode benchmark
+  /// drew its inputs from MixSeed(inputs, i + 1) (supervisor.cc).
+  std::uint64_t inputs = 0;
+  std::optional<std::uint64_t> secret;  ///< leaderboard-mode benchmarks: the run's secret seed
+};
 
 struct CaseResult {
   std::string kind;  ///< "test" or "benchmark"
@@ -81,6 +110,7 @@ struct CaseResult {
   std::optional<TimingStats> timing;
   double sol_ns = 0;     ///< speed of light for this case on this GPU (0 when unknown)
   double weight = 1;
+  std::optional<CaseSeeds> seeds;  ///< absent in results of runners older than the audit data
 };
 
 struct RunResult {
@@ -93,9 +123,19 @@ struct RunResult {
   std::string compile_log;
   std::string run_log;
   std::string device;   ///< what the judged process ran on
+  /// Profile mode: what Nsight Compute measured, or why there is no profile (profile_summary.h).
+  std::optional<ProfileSummary> profile;
+  /// Profile mode: the Nsight Compute report's bytes. Not part of ToJson (a report can be many
+  /// MiB, past the server's request limit); it goes to the server on its own (profile_run.h).
+  std::string profile_report;
 };
 
+/// The result as the runner posts it and the server stores it. Each case may carry an "audit"
+/// object with the raw data (seeds as decimal strings, samples_ns, wall_ns, sm_clock_mhz) next to
+/// its statistics; docs/api.md describes it.
 nlohmann::json ToJson(const RunResult& result);
+/// kInvalidArgument for a malformed result (a missing field, a wrong type, a seed that is not a
+/// 64-bit unsigned number).
 Result<RunResult> RunResultFromJson(const nlohmann::json& json);
 
 }  // namespace kjudge::runner

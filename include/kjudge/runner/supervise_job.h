@@ -26,11 +26,14 @@ struct JudgedSandbox {
   std::int64_t memory_limit_bytes = 8ll << 30;
   std::int64_t wall_limit_ms = 180'000;      ///< the whole run (the spec's timeout for the mode)
   int max_processes = 64;
+  /// Judged programs start threads only; a profile run starts Nsight Compute, which starts them.
+  bool allow_new_processes = false;
   std::vector<std::string> environment;      ///< "NAME=value" passed through (CUDA_VISIBLE_DEVICES=...)
 };
 
 struct SuperviseJob {
   std::string judged_binary;
+  std::string judged_library;  ///< the submission (with the glue) the harness loads after calibration
   std::string reference_library;
   std::string work_dir;  ///< the job's directory, writable by the judged process
   JudgedSandbox sandbox;

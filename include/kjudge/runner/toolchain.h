@@ -48,9 +48,11 @@ class Toolchain {
   /// argv compiling one translation unit `source` into `object`.
   std::vector<std::string> CompileCommand(const std::string& source, const std::string& object,
                                           const std::vector<std::string>& include_dirs) const;
-  /// argv linking `objects` into the executable `output` (with the libraries submissions may use:
-  /// cuBLAS/cuBLASLt for CUDA, hipBLAS where present for HIP).
+  /// argv linking the harness's `objects` into the executable `output` (full RELRO).
   std::vector<std::string> LinkCommand(const std::vector<std::string>& objects, const std::string& output) const;
+  /// argv linking the glue and the submission into the shared library `output` the harness loads,
+  /// with the libraries submissions may use (cuBLAS/cuBLASLt for CUDA); undefined symbols fail.
+  std::vector<std::string> SharedLinkCommand(const std::vector<std::string>& objects, const std::string& output) const;
 
   /// argv building a reference library (shared object) from `sources` with the host compiler.
   static std::vector<std::string> ReferenceLibraryCommand(const CompilerPaths& paths,
@@ -59,6 +61,7 @@ class Toolchain {
                                                           const std::string& output);
 
  private:
+  std::vector<std::string> LinkArguments(const std::vector<std::string>& objects, const std::string& output, bool shared) const;
   Language language_ = Language::kCpp;
   std::string target_;
   std::string compiler_;

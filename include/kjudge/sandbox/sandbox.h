@@ -97,6 +97,9 @@ class SandboxedProcess {
   void Cancel();
   /// True once the run has ended and Wait() will not block.
   bool Finished() const;
+  /// Freezes (true: returns once every process of the run is stopped) or thaws the whole run,
+  /// through its cgroup v2 freezer. kFailedPrecondition where the run has no such cgroup.
+  Status Freeze(bool frozen);
   /// Blocks until the run ends. An Error means the sandbox itself failed (bwrap could not set up
   /// the namespaces or mounts, the command could not be executed): kFailedPrecondition with
   /// bwrap's or the init's message, kNotFound when argv[0] does not exist inside. Call once.

@@ -102,6 +102,9 @@ struct SandboxPolicy {
   /// Install the seccomp filter (seccomp_filter.h in src/sandbox lists what it denies). Off only
   /// for debugging the sandbox itself.
   bool seccomp = true;
+  /// Whether the command may start processes (compilers must); judged programs may only start
+  /// threads (BuildSeccompFilter).
+  bool allow_new_processes = true;
   CgroupMode cgroup = CgroupMode::kIfAvailable;
   /// Directory to create per-run cgroups under; empty = the runner's own cgroup. On cgroup v2 that
   /// parent must have the memory and pids controllers delegated to it (docs/sandbox.md).

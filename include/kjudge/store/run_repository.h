@@ -31,6 +31,9 @@ struct Run {
   std::string runner;       ///< which runner produced it
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
+  /// Profile mode: the runner's summary of what Nsight Compute measured (runner::ProfileSummary
+  /// as JSON); absent for other modes and for runs stored before migration 0007.
+  std::optional<std::string> profile_json;
 };
 
 struct NewRun {
@@ -72,14 +75,18 @@ class RunRepository {
   Result<Run> Record(const NewRun& run);
   /// kNotFound when absent.
   Result<Run> Get(std::int64_t id);
+  /// Stores the run's profile summary (valid JSON), replacing any. kNotFound for a missing run,
+  /// kInvalidArgument for invalid JSON.
+  Status SetProfile(std::int64_t id, const std::string& profile_json);
   /// A job's runs by attempt.
   Result<std::vector<Run>> ListByJob(std::int64_t job_id);
   /// A submission's runs, oldest first.
   Result<std::vector<Run>> ListBySubmission(std::int64_t submission_id);
   /// The runs of the `limit` (1..kMaxPageSize) newest leaderboard-mode submissions on public
   /// leaderboards that have runs, newest submission first (a submission's runs newest first),
-  /// at most `limit` runs. Walks submissions_by_mode (migration 0004) from the newest, so its cost
-  /// does not grow with the number of runs (run_history.cc).
+  /// at most `limit` runs, leaving out submissions marked hacked. Walks submissions_by_mode
+  /// (migration 0004) from the newest, so its cost does not grow with the number of runs
+  /// (run_history.cc).
   Result<std::vector<RecentRun>> RecentLeaderboardRuns(int limit);
 
  private:

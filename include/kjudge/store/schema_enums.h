@@ -44,6 +44,9 @@ enum class JobStatus { kQueued, kLeased, kRunning, kDone, kFailed, kCancelled };
 /// The outcome of a run, best first (same names as kjudge::runner::Verdict).
 enum class Verdict { kPassed, kWrongAnswer, kCompileError, kRuntimeError, kTimeLimit, kRejected, kInternalError };
 
+/// A file stored with a run (run_artifacts): the Nsight Compute report of a profile-mode run.
+enum class ArtifactKind { kNcuReport };
+
 template <typename E>
 struct EnumName {
   E value;
@@ -64,6 +67,7 @@ std::string_view Name(Language value);
 std::string_view Name(Mode value);
 std::string_view Name(JobStatus value);
 std::string_view Name(Verdict value);
+std::string_view Name(ArtifactKind value);
 
 /// The value named `name` (exact, lower-case). kInvalidArgument listing the accepted names
 /// otherwise; reading such a string from the database means corruption, and callers reading rows
@@ -86,6 +90,7 @@ KJ_STORE_DECLARE_ENUM(Language)
 KJ_STORE_DECLARE_ENUM(Mode)
 KJ_STORE_DECLARE_ENUM(JobStatus)
 KJ_STORE_DECLARE_ENUM(Verdict)
+KJ_STORE_DECLARE_ENUM(ArtifactKind)
 #undef KJ_STORE_DECLARE_ENUM
 
 /// Done, failed and cancelled jobs never change again.

@@ -55,6 +55,7 @@ struct SubmissionHistoryEntry {
   std::optional<double> score_ns;   ///< the best passing run's, when one passed with a score
   std::optional<double> sol_ratio;  ///< of that same run
   std::int64_t created_ms = 0;
+  bool hacked = false;  ///< marked hacked by an organizer (HackRepository): ranks nowhere
 };
 
 class SubmissionRepository {

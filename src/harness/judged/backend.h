@@ -34,10 +34,26 @@ class Backend {
   virtual void* stream() const = 0;
   /// Copies every buffer from the shared memory to the device (inputs, and the poisoned outputs).
   virtual bool Upload(std::string* error) = 0;
-  /// Runs `call` once and measures it. With `flush_l2` the caches are flushed first. The
-  /// measurement starts only once all earlier work is done (the flush cannot overlap the call) and
-  /// ends only when all work the call started is done, on any stream.
-  virtual bool TimedCall(void (*call)(void*), void* context, bool flush_l2, double* elapsed_ns, std::string* error) = 0;
+  /// Readies the device for a timed call: with `flush_l2` undoes persisting-cache state and flushes
+  /// the caches; then waits until nothing runs.
+  virtual bool Settle(bool flush_l2, std::string* error) = 0;
+  /// The harness's own call that does the least device work a submission's call can do (one empty
+  /// kernel on GPU backends, nothing on the host): what calibration times. `context` is this.
+  virtual void (*EmptyCall() const)(void*) = 0;
+  /// Runs `call` once and measures it. The measurement starts only once all earlier work is done
+  /// and ends only when all work the call started is done, on any stream.
+  virtual bool TimedCall(void (*call)(void*), void* context, double* elapsed_ns, std::string* error) = 0;
+  /// Completes the measurement of the last TimedCall, once the supervisor's interval is over:
+  /// may replace `elapsed_ns` with a finer one (CUPTI's span). Default: it stands.
+  virtual bool FinishTiming(double* elapsed_ns, std::string* error) {
+    (void)elapsed_ns;
+    (void)error;
+    return true;
+  }
+  /// How long the last TimedCall's steps took on the host, as text ("" when not measured): sent
+  /// with CallDone for diagnosing what the harness adds to a call (the supervisor logs it with
+  /// KJUDGE_HARNESS_PHASES set; it decides nothing).
+  virtual std::string phases() const { return ""; }
   /// Copies the outputs back into the shared memory.
   virtual bool Download(std::string* error) = 0;
 };

@@ -18,6 +18,7 @@
 //    floor measured at start-up, wire::Hello, is about what they add), never an under-estimate.
 #include <cuda_runtime.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -37,6 +38,9 @@ __global__ void ReadFlush(const int4* data, std::size_t n, int* sink) {
   }
   if ((acc.x ^ acc.y ^ acc.z ^ acc.w) == 0x7fffffff) *sink = 1;  // keeps the loads alive
 }
+
+/// Calibration's stand-in for a submission's call: one launch, no work.
+__global__ void Empty() {}
 
 bool Check(cudaError_t err, const char* what, std::string* error) {
   if (err == cudaSuccess) return true;
@@ -96,7 +100,7 @@ class CudaBackend final : public Backend {
     return Check(cudaDeviceSynchronize(), "upload", error);
   }
 
-  bool TimedCall(void (*call)(void*), void* context, bool flush_l2, double* elapsed_ns, std::string* error) override {
+  bool Settle(bool flush_l2, std::string* error) override {
     if (!init_error_.empty()) {
       *error = init_error_;
       return false;
@@ -107,24 +111,50 @@ class CudaBackend final : public Backend {
                                                                        sink_);
       if (!Check(cudaGetLastError(), "L2 flush", error)) return false;
     }
+    if (!Check(cudaDeviceSynchronize(), "before the timed call", error)) return false;
+    if (cupti_.ready()) cupti_.Drain();
+    return true;
+  }
+
+  void (*EmptyCall() const)(void*) override { return &LaunchEmpty; }
+  std::string phases() const override { return last_phases_; }
+
+  bool TimedCall(void (*call)(void*), void* context, double* elapsed_ns, std::string* error) override {
+    if (!init_error_.empty()) {
+      *error = init_error_;
+      return false;
+    }
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
     // Nothing runs when the clock starts: the flush is over, and so is anything else.
     if (!Check(cudaDeviceSynchronize(), "before the timed call", error)) return false;
     if (cupti_.ready()) cupti_.Open();
     if (!Check(cudaEventRecord(start_, stream_), "cudaEventRecord", error)) return false;
+    const auto t1 = Clock::now();
     call(context);
+    const auto t2 = Clock::now();
     // Wait for every stream, then close the measurement: work the submission left running
     // elsewhere is inside the interval.
     if (!Check(cudaDeviceSynchronize(), "submission", error)) return false;
     if (!Check(cudaEventRecord(stop_, stream_), "cudaEventRecord", error)) return false;
     if (!Check(cudaEventSynchronize(stop_), "cudaEventSynchronize", error)) return false;
-    const double span_ns = cupti_.ready() ? cupti_.Close() : 0;
+    const auto t3 = Clock::now();
     float ms = 0;
     if (!Check(cudaEventElapsedTime(&ms, start_, stop_), "cudaEventElapsedTime", error)) return false;
-    const double events_ns = static_cast<double>(ms) * 1e6;
+    events_ns_ = static_cast<double>(ms) * 1e6;
+    *elapsed_ns = events_ns_;
+    auto us = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::micro>(b - a).count(); };
+    last_phases_ = "pre " + std::to_string(us(t0, t1)) + " call " + std::to_string(us(t1, t2)) + " sync " + std::to_string(us(t2, t3));
+    return Check(cudaGetLastError(), "submission", error);
+  }
+
+  bool FinishTiming(double* elapsed_ns, std::string* error) override {
+    (void)error;
+    const double span_ns = cupti_.ready() ? cupti_.Close() : 0;
     // The span lies inside the events' interval; anything else means the records are not this
     // call's, and the events' (larger) time stands.
-    *elapsed_ns = span_ns > 0 && span_ns <= events_ns ? span_ns : events_ns;
-    return Check(cudaGetLastError(), "submission", error);
+    *elapsed_ns = span_ns > 0 && span_ns <= events_ns_ ? span_ns : events_ns_;
+    return true;
   }
 
   bool Download(std::string* error) override {
@@ -137,7 +167,13 @@ class CudaBackend final : public Backend {
   }
 
  private:
+  static void LaunchEmpty(void* self) { Empty<<<1, 1, 0, static_cast<CudaBackend*>(self)->stream_>>>(); }
+
   bool Init(std::string* e) {
+    // Synchronization spins instead of sleeping: the end of a call is seen at once, so the
+    // supervisor's own clock around the call (supervisor.h) carries no wake-up latency.
+    (void)cudaSetDeviceFlags(cudaDeviceScheduleSpin);
+    (void)cudaGetLastError();
     if (!Check(cudaGetDevice(&device_), "cudaGetDevice", e) || !Check(cudaGetDeviceProperties(&props_, device_), "cudaGetDeviceProperties", e)) {
       return false;
     }
@@ -199,6 +235,8 @@ class CudaBackend final : public Backend {
   std::size_t flush_bytes_ = 0;
   std::string init_error_;
   CuptiSpan cupti_;
+  std::string last_phases_;  ///< host time of TimedCall's steps (phases())
+  double events_ns_ = 0;     ///< the last TimedCall's event time
   unsigned char* shared_ = nullptr;
   wire::Setup setup_{};
   std::vector<void*> pointers_;

@@ -67,10 +67,13 @@ class CuptiSpan {
 
   bool ready() const { return ready_; }
 
-  /// Delivers every record of work already finished (the caller synchronized the device), then
-  /// starts a new span: records delivered from now on count.
+  /// Delivers every record of work already finished (the caller synchronized the device) without
+  /// counting it: done before the timed interval, so the copies and the flush of the previous and
+  /// this call (many records) are not processed inside it.
+  void Drain() { flush_(0); }
+
+  /// Starts a new span: records delivered from now on count. (Drain first.)
   void Open() {
-    flush_(0);
     std::lock_guard lock(mu_);
     open_ = true;
     first_start_ = UINT64_MAX;

@@ -1,9 +1,18 @@
 // The judged process's main: answers the supervisor's Setup/Call messages by running the
 // submission through the problem's glue (kj_call) on the backend. It holds no expected outputs,
 // no seeds for later calls and no verdict: the supervisor checks everything it reports.
+//
+// The submission is a shared library (argv[1]) loaded only after the harness has started the
+// backend and answered the supervisor's calibration calls, so none of its code (constructors
+// included) runs before the supervisor has timed the harness on its own. Right before loading it,
+// every read-only and executable mapping of a file (the harness, the C library, the CUDA runtime
+// and driver, CUPTI; their relocation tables are read-only too, full RELRO) is sealed with mseal
+// where the kernel has it: the submission cannot make them writable again to patch a timer.
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -79,8 +89,6 @@ struct CallContext {
   void* stream;
 };
 
-void Nothing(void*) {}
-
 /// Empty calls timed at start-up, flush included: the median is the floor under every time the
 /// backend reports (synchronization and event overhead).
 constexpr int kFloorCalls = 21;
@@ -90,21 +98,68 @@ double MeasureTimerFloor(Backend* backend) {
   std::string error;
   for (int i = 0; i < kFloorCalls; ++i) {
     double ns = 0;
-    if (!backend->TimedCall(&Nothing, nullptr, true, &ns, &error)) return 0;  // Prepare reports the failure
+    if (!backend->Settle(true, &error) || !backend->TimedCall(backend->EmptyCall(), backend, &ns, &error) ||
+        !backend->FinishTiming(&ns, &error)) {
+      return 0;  // Prepare reports the failure
+    }
     samples.push_back(ns);
   }
   std::nth_element(samples.begin(), samples.begin() + kFloorCalls / 2, samples.end());
   return samples[kFloorCalls / 2];
 }
 
+using EntryPoint = void (*)(const problem_api::Params&, void* const*, void*);
+EntryPoint g_entry = nullptr;
+
 void InvokeSubmission(void* raw) {
   auto* ctx = static_cast<CallContext*>(raw);
-  kj_call(*ctx->params, ctx->buffers, ctx->stream);
+  g_entry(*ctx->params, ctx->buffers, ctx->stream);
+}
+
+#ifndef SYS_mseal
+#define SYS_mseal 462  // x86_64 and aarch64 alike (Linux 6.10)
+#endif
+
+/// Seals every mapping of a file that is not writable: code, read-only data and the relocation
+/// tables made read-only at start-up. Device and memfd mappings are left alone (the GPU driver
+/// maps and unmaps those as memory comes and goes). Where the kernel lacks mseal, nothing is
+/// sealed and the seccomp filter and the supervisor's checks stand alone.
+void SealLoadedCode() {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    unsigned long start = 0, end = 0;
+    char perms[5] = {};
+    int path_at = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s %*s %*s %*s %n", &start, &end, perms, &path_at) < 3) continue;
+    const char* path = line.c_str() + path_at;
+    if (path_at <= 0 || path[0] != '/' || std::strncmp(path, "/dev/", 5) == 0 || std::strncmp(path, "/memfd:", 7) == 0) continue;
+    if (perms[1] == 'w') continue;
+    if (syscall(SYS_mseal, start, end - start, 0) != 0 && errno == ENOSYS) return;
+  }
+}
+
+/// Loads the submission's library (full binding now, kept out of the global scope so nothing
+/// loaded later binds to its names) and finds the glue's entry point.
+bool LoadSubmission(const char* library, std::string* error) {
+  SealLoadedCode();
+  void* handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    *error = std::string("cannot load the submission: ") + (why != nullptr ? why : "unknown error");
+    return false;
+  }
+  g_entry = reinterpret_cast<EntryPoint>(dlsym(handle, "kj_call"));
+  if (g_entry == nullptr) {
+    *error = "the submission's library has no kj_call";
+    return false;
+  }
+  return true;
 }
 
 class Session {
  public:
-  explicit Session(Backend* backend) : backend_(backend) {}
+  Session(Backend* backend, const char* library) : backend_(backend), library_(library) {}
 
   int Run() {
     auto hello = wire::Make<wire::Hello>();
@@ -140,7 +195,20 @@ class Session {
     auto done = wire::Make<wire::SetupDone>();
     done.case_id = setup_.case_id;
     std::string error;
-    if (!MapShared(&error) || !backend_->Prepare(setup_, shared_, &error)) {
+    if (setup_.case_id == wire::kCalibrationCase) Fatal("Setup of the calibration case");
+    if (!loaded_) {
+      loaded_ = true;
+      if (!LoadSubmission(library_, &error)) {
+        done.status = 1;
+        CopyMessage(done.message, sizeof done.message, error);
+        if (!Send(done)) std::_Exit(3);
+        return;
+      }
+      submission_ok_ = true;
+    }
+    const bool ok = submission_ok_ && MapShared(&error) && backend_->Prepare(setup_, shared_, &error);
+    if (!submission_ok_) error = "the submission could not be loaded";
+    if (!ok) {
       done.status = 1;
       CopyMessage(done.message, sizeof done.message, error);
     }
@@ -171,23 +239,65 @@ class Session {
     if (n != static_cast<ssize_t>(sizeof(wire::Call))) Fatal("bad Call size");
     wire::Call call;
     std::memcpy(&call, buf, sizeof call);
+    const bool calibration = call.case_id == wire::kCalibrationCase;
+    if (calibration && loaded_) Fatal("calibration after the submission was loaded");
+    if (!calibration && (!submission_ok_ || call.case_id != setup_.case_id)) Fatal("Call for a case that was not set up");
+    std::string error;
+    auto ready = wire::Make<wire::Ready>();
+    ready.case_id = call.case_id;
+    ready.call_id = call.call_id;
+    const bool prepared = (calibration || backend_->Upload(&error)) && backend_->Settle(call.flush_l2 != 0, &error);
+    if (!prepared) {
+      ready.status = 1;
+      CopyMessage(ready.message, sizeof ready.message, error);
+    }
+    if (!Send(ready)) std::_Exit(3);
+    if (!prepared) return;
+    AwaitGo(call.call_id);
+
     auto done = wire::Make<wire::CallDone>();
     done.case_id = call.case_id;
     done.call_id = call.call_id;
-    std::string error;
     CallContext ctx{&params_, backend_->buffers(), backend_->stream()};
     params_.seed = 0;  // the submission never learns the seed the supervisor drew its inputs from
-    bool ok = backend_->Upload(&error) &&
-              backend_->TimedCall(&InvokeSubmission, &ctx, call.flush_l2 != 0, &done.elapsed_ns, &error) &&
-              backend_->Download(&error);
+    const bool ok = calibration ? backend_->TimedCall(backend_->EmptyCall(), backend_, &done.elapsed_ns, &error)
+                                : backend_->TimedCall(&InvokeSubmission, &ctx, &done.elapsed_ns, &error);
     if (!ok) {
       done.status = 1;
       CopyMessage(done.message, sizeof done.message, error);
+    } else {
+      CopyMessage(done.message, sizeof done.message, backend_->phases());
     }
     if (!Send(done)) std::_Exit(3);
+    if (!ok) return;
+    auto downloaded = wire::Make<wire::Downloaded>();
+    downloaded.call_id = call.call_id;
+    downloaded.elapsed_ns = done.elapsed_ns;
+    if (!backend_->FinishTiming(&downloaded.elapsed_ns, &error) || (!calibration && !backend_->Download(&error))) {
+      downloaded.status = 1;
+      CopyMessage(downloaded.message, sizeof downloaded.message, error);
+    }
+    if (!Send(downloaded)) std::_Exit(3);
+  }
+
+  /// Waits for the supervisor's Go for `call_id`: the supervisor's clock starts when it sends it.
+  void AwaitGo(std::uint32_t call_id) {
+    alignas(8) unsigned char buf[sizeof(wire::Setup) + 64];
+    const ssize_t n = ReceiveMessage(buf, sizeof buf, backend_->poll_between_calls());
+    if (n <= 0) std::_Exit(0);  // the supervisor went away
+    wire::Go go;
+    if (n != static_cast<ssize_t>(sizeof go)) Fatal("expected Go from supervisor");
+    std::memcpy(&go, buf, sizeof go);
+    if (go.header.magic != wire::kMagic || go.header.version != wire::kVersion || go.header.type != wire::Type::kGo ||
+        go.call_id != call_id) {
+      Fatal("expected Go from supervisor");
+    }
   }
 
   Backend* backend_;
+  const char* library_;
+  bool loaded_ = false;         ///< the load was attempted (calibration is over)
+  bool submission_ok_ = false;  ///< and succeeded
   wire::Setup setup_{};
   problem_api::Params params_;
   unsigned char* shared_ = nullptr;
@@ -197,10 +307,14 @@ class Session {
 }  // namespace
 }  // namespace kjudge::harness::judged
 
-int main() {
+int main(int argc, char** argv) {
   // Not dumpable: other processes of the same uid cannot ptrace it or open its /proc/<pid>/mem.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: judged SUBMISSION.so\n");
+    return 3;
+  }
   std::unique_ptr<kjudge::harness::judged::Backend> backend(kjudge::harness::judged::CreateBackend());
   if (!backend) return 3;
-  return kjudge::harness::judged::Session(backend.get()).Run();
+  return kjudge::harness::judged::Session(backend.get(), argv[1]).Run();
 }

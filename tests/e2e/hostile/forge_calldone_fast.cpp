@@ -1,29 +1,23 @@
-// expect: rejected — computes the right answer, then answers the call itself on the control
-// descriptor (fd 4) with the expected ids and an impossible 1 ns, before the harness sends its own
-// CallDone. Right outputs with a forged message are still a forgery: the harness's real answer
-// arrives out of sequence and the run is rejected.
+// expect: rejected — computes the right answer, then finishes the call itself on the control
+// descriptor (fd 4) in protocol order (wire.h, version 4): a CallDone with the expected ids and an
+// impossible 1 ns, then a Downloaded, before the harness sends its own. Right outputs with forged
+// messages are still a forgery: the harness's real answers arrive out of sequence and the run is
+// rejected.
 #include <sys/socket.h>
 
 #include <cstdint>
 #include <cstring>
 
 #include "common.h"
+#include "kjudge/harness/wire.h"
 
 namespace {
 
-struct ForgedHeader {
-  std::uint32_t magic, version, type, size;
-};
-struct ForgedCallDone {
-  ForgedHeader header;
-  std::uint32_t case_id, call_id;
-  std::int32_t status;
-  std::uint32_t reserved;
-  double elapsed_ns;
-  char message[512];
-};
-static_assert(sizeof(ForgedCallDone) == 552, "wire layout");
+namespace wire = kjudge::harness::wire;
 
+/// The supervisor's call ids count from 1 across the run, its 32 calibration calls first; in test
+/// mode case k (one Setup each) is the k-th call of the submission.
+constexpr std::uint32_t kCalibrationCalls = 32;
 std::uint32_t calls = 0;
 
 }  // namespace
@@ -31,10 +25,12 @@ std::uint32_t calls = 0;
 void vectoradd(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* c, std::int64_t n) {
   kj_correct_add(a, b, c, n);
   ++calls;
-  ForgedCallDone m{};
-  m.header = {0x4744'4a4bu, 1, 5, sizeof m};
-  m.case_id = calls;
-  m.call_id = calls;
-  m.elapsed_ns = 1.0;
-  (void)::send(4, &m, sizeof m, MSG_NOSIGNAL);
+  auto done = wire::Make<wire::CallDone>();
+  done.case_id = calls;
+  done.call_id = kCalibrationCalls + calls;
+  done.elapsed_ns = 1.0;
+  (void)::send(wire::kControlFd, &done, sizeof done, MSG_NOSIGNAL);
+  auto downloaded = wire::Make<wire::Downloaded>();
+  downloaded.call_id = done.call_id;
+  (void)::send(wire::kControlFd, &downloaded, sizeof downloaded, MSG_NOSIGNAL);
 }

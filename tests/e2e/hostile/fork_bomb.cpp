@@ -1,6 +1,6 @@
 // expect: not passed — a classic fork bomb: every process forks forever (and so never answers).
-// The process limit of the sandbox holds the tree to a few dozen tasks; the call times out and
-// the whole tree is killed with the run.
+// A judged program's fork fails (EPERM, seccomp), so it only spins; the call times out and the
+// run is killed. (The sandbox's process limit would hold the tree otherwise.)
 #include <unistd.h>
 
 #include <cstdint>
