@@ -4,12 +4,14 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 namespace kjudge::runner {
 
@@ -23,9 +25,48 @@ Result<JudgedChannel> JudgedChannel::Create() {
   }
   ch.parent_fd_ = fds[0];
   ch.child_fd_ = fds[1];
-  ch.memfd_ = memfd_create("kjudge-buffers", MFD_CLOEXEC);
-  if (ch.memfd_ < 0) return MakeError(ErrorCode::kIo, std::string("memfd_create: ") + std::strerror(errno));
   return ch;
+}
+
+Result<SharedRegion> SharedRegion::Create(std::uint64_t bytes) {
+  SharedRegion r;
+  r.fd_ = memfd_create("kjudge-buffers", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (r.fd_ < 0) return MakeError(ErrorCode::kIo, std::string("memfd_create: ") + std::strerror(errno));
+  if (ftruncate(r.fd_, static_cast<off_t>(bytes)) != 0) {
+    return MakeError(ErrorCode::kResourceExhausted, "cannot size shared memory to " + std::to_string(bytes) + " bytes: " +
+                                                        std::strerror(errno));
+  }
+  if (fcntl(r.fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+    return MakeError(ErrorCode::kIo, std::string("cannot seal shared memory: ") + std::strerror(errno));
+  }
+  if (bytes == 0) return r;
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd_, 0);
+  if (p == MAP_FAILED) return MakeError(ErrorCode::kResourceExhausted, std::string("mmap: ") + std::strerror(errno));
+  r.data_ = static_cast<unsigned char*>(p);
+  r.bytes_ = bytes;
+  return r;
+}
+
+SharedRegion::SharedRegion(SharedRegion&& other) noexcept { *this = std::move(other); }
+
+SharedRegion& SharedRegion::operator=(SharedRegion&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    fd_ = std::exchange(other.fd_, -1);
+    data_ = std::exchange(other.data_, nullptr);
+    bytes_ = std::exchange(other.bytes_, 0);
+  }
+  return *this;
+}
+
+SharedRegion::~SharedRegion() { Reset(); }
+
+void SharedRegion::Reset() {
+  if (data_ != nullptr) munmap(data_, bytes_);
+  if (fd_ >= 0) close(fd_);
+  data_ = nullptr;
+  bytes_ = 0;
+  fd_ = -1;
 }
 
 JudgedChannel::JudgedChannel(JudgedChannel&& other) noexcept { *this = std::move(other); }
@@ -35,9 +76,6 @@ JudgedChannel& JudgedChannel::operator=(JudgedChannel&& other) noexcept {
     Reset();
     parent_fd_ = std::exchange(other.parent_fd_, -1);
     child_fd_ = std::exchange(other.child_fd_, -1);
-    memfd_ = std::exchange(other.memfd_, -1);
-    shared_ = std::exchange(other.shared_, nullptr);
-    shared_bytes_ = std::exchange(other.shared_bytes_, 0);
     peer_closed_ = std::exchange(other.peer_closed_, false);
   }
   return *this;
@@ -46,9 +84,7 @@ JudgedChannel& JudgedChannel::operator=(JudgedChannel&& other) noexcept {
 JudgedChannel::~JudgedChannel() { Reset(); }
 
 void JudgedChannel::Reset() {
-  if (shared_ != nullptr) munmap(shared_, shared_bytes_);
-  shared_ = nullptr;
-  for (int* fd : {&parent_fd_, &child_fd_, &memfd_}) {
+  for (int* fd : {&parent_fd_, &child_fd_}) {
     if (*fd >= 0) close(*fd);
     *fd = -1;
   }
@@ -59,26 +95,24 @@ void JudgedChannel::CloseChildEnd() {
   child_fd_ = -1;
 }
 
-Status JudgedChannel::ResizeShared(std::uint64_t bytes) {
-  if (shared_ != nullptr) munmap(shared_, shared_bytes_);
-  shared_ = nullptr;
-  shared_bytes_ = 0;
-  // Truncate to zero first so no byte of a previous case survives into the next one.
-  if (ftruncate(memfd_, 0) != 0 || ftruncate(memfd_, static_cast<off_t>(bytes)) != 0) {
-    return MakeError(ErrorCode::kResourceExhausted, "cannot size shared memory to " + std::to_string(bytes) + " bytes: " +
-                                                        std::strerror(errno));
+Status JudgedChannel::SendRaw(const void* data, std::size_t size, const int* fds, std::size_t fd_count) {
+  if (fd_count > static_cast<std::size_t>(wire::kMaxBuffers)) return MakeError(ErrorCode::kInternal, "too many descriptors for one message");
+  iovec iov{const_cast<void*>(data), size};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * wire::kMaxBuffers)] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (fd_count > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fd_count);
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * fd_count);
+    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * fd_count);
   }
-  if (bytes == 0) return Ok();
-  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd_, 0);
-  if (p == MAP_FAILED) return MakeError(ErrorCode::kResourceExhausted, std::string("mmap: ") + std::strerror(errno));
-  shared_ = static_cast<unsigned char*>(p);
-  shared_bytes_ = bytes;
-  return Ok();
-}
-
-Status JudgedChannel::SendRaw(const void* data, std::size_t size) {
   for (;;) {
-    ssize_t n = ::send(parent_fd_, data, size, MSG_NOSIGNAL);
+    ssize_t n = ::sendmsg(parent_fd_, &msg, MSG_NOSIGNAL);
     if (n == static_cast<ssize_t>(size)) return Ok();
     if (n < 0 && errno == EINTR) continue;
     return MakeError(ErrorCode::kIo, "the judged process is gone (send failed)");

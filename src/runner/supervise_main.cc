@@ -67,16 +67,13 @@ class JudgedRun {
       }
       KJ_ASSIGN_OR_RETURN(auto process,
                           sandbox::SandboxedProcess::Start(policy, {kJudgedPathInSandbox, kLibraryPathInSandbox},
-                                                           {{channel.shared_memory_fd(), harness::wire::kSharedMemoryFd},
-                                                            {channel.child_control_fd(), harness::wire::kControlFd}}));
+                                                           {{channel.child_control_fd(), harness::wire::kControlFd}}));
       run.sandboxed_.emplace(std::move(process));
     } else {
       run.pid_ = fork();
       if (run.pid_ < 0) return MakeError(ErrorCode::kIo, "fork failed");
       if (run.pid_ == 0) {
-        int shm = fcntl(channel.shared_memory_fd(), F_DUPFD_CLOEXEC, 10);
         int ctl = fcntl(channel.child_control_fd(), F_DUPFD_CLOEXEC, 10);
-        dup2(shm, harness::wire::kSharedMemoryFd);
         dup2(ctl, harness::wire::kControlFd);
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
@@ -195,6 +192,14 @@ RunResult Judge(const SuperviseJob& job) {
                         clocks.get());
   // KJUDGE_NO_FREEZE=1 (measurements only): compare outputs without freezing the judged process.
   if (std::getenv("KJUDGE_NO_FREEZE") == nullptr) supervisor.SetFreezer([&run](bool frozen) { return run->Freeze(frozen); });
+  // The call's buffers on the GPU, allocated here and handed over with each Go. Opt-in with
+  // KJUDGE_DEVICE_BUFFERS=1 until it has been run on a GPU (docs/security.md); never under Nsight
+  // Compute (a profile run starts the judged program through ncu, whose replay saves and restores
+  // the process's own allocations).
+  if (const auto minor = NvidiaMinor(job.sandbox.device_nodes);
+      minor && !job.sandbox.allow_new_processes && std::getenv("KJUDGE_DEVICE_BUFFERS") != nullptr) {
+    supervisor.SetDeviceBuffers([m = *minor] { return DeviceBuffers::OpenCuda(m); });
+  }
   RunResult result = supervisor.Run(job.config);
   // Passed: the harness exits after Shutdown. Crashed (channel closed): the process is on its way
   // out, wait to learn how it died. Otherwise (hung, wrong answer): nothing to wait for.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <unistd.h>
 
 #include "kjudge/core/random.h"
 #include "kjudge/harness/dtype.h"
@@ -29,12 +30,19 @@ std::uint64_t MixSeed(std::uint64_t a, std::uint64_t b) {
 
 /// A case ready to call: its buffers laid out in the shared memory, the supervisor's private copy
 /// of the inputs (so tampering with the shared copy changes nothing) and of the expected outputs.
+/// `memory` is the case's on GPU backends, and on the host backend the current call's (a fresh one
+/// for every call, handed over with Go).
 struct Supervisor::PreparedCase {
   std::uint32_t case_id = 0;
   const CaseInput* input = nullptr;
   problem_api::Params params;
   std::vector<BufferSpec> specs;
   std::vector<std::uint64_t> offsets;
+  std::uint64_t total_bytes = 0;
+  SharedRegion memory;
+  std::vector<DeviceBuffers::Allocation> device;            ///< the current call's buffers (device_buffers_)
+  std::vector<DeviceBuffers::Allocation> device_snapshots;  ///< private copies of the outputs, by buffer index
+  std::vector<unsigned char> poison;                        ///< scratch for poisoning a device output
   std::vector<std::vector<unsigned char>> truth;  ///< inputs as generated, outputs as expected
   std::vector<std::vector<unsigned char>> snapshots;  ///< a timed call's outputs, copied out (SnapshotShuffled)
   std::uint64_t calls = 0;
@@ -42,8 +50,9 @@ struct Supervisor::PreparedCase {
 
 struct Supervisor::CallOutcome {
   double elapsed_ns = 0;   ///< what the harness reported
-  double wall_ns = 0;      ///< the supervisor's Go to the CallDone
+  double wall_ns = 0;      ///< the supervisor's Go to the CallDone (GPU backends) or the Downloaded (host)
   double download_ns = 0;  ///< the CallDone to the Downloaded (outputs copied back)
+  double snapshot_ns = 0;  ///< device buffers: copying the outputs out, right at CallDone
 };
 
 Supervisor::Supervisor(const harness::ReferenceLibrary& reference, JudgedChannel& channel, EventSink sink,
@@ -166,7 +175,18 @@ Result<Supervisor::PreparedCase> Supervisor::Prepare(const CaseInput& input, std
     total += bytes;
     pc.truth.emplace_back(bytes);
   }
-  KJ_RETURN_IF_ERROR(channel_.ResizeShared(total));
+  pc.total_bytes = total;
+  const bool case_memory = !host_backend_ && !device_buffers_;
+  if (case_memory) {
+    KJ_ASSIGN_OR_RETURN(pc.memory, SharedRegion::Create(total));
+  }
+  if (device_buffers_) {
+    pc.device_snapshots.resize(pc.specs.size());
+    for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+      if (!pc.specs[i].is_output) continue;
+      KJ_ASSIGN_OR_RETURN(pc.device_snapshots[i], device_->Create(pc.truth[i].size()));
+    }
+  }
 
   auto setup = wire::Make<wire::Setup>();
   setup.case_id = case_id;
@@ -184,7 +204,8 @@ Result<Supervisor::PreparedCase> Supervisor::Prepare(const CaseInput& input, std
     ++p;
   }
   setup.param_count = p;
-  KJ_RETURN_IF_ERROR(channel_.Send(setup));
+  setup.device_buffers = device_buffers_ ? 1 : 0;
+  KJ_RETURN_IF_ERROR(case_memory ? channel_.SendWith(setup, pc.memory) : channel_.Send(setup));
   KJ_ASSIGN_OR_RETURN(auto done, channel_.Receive<wire::SetupDone>(config_->call_timeout_ms));
   if (done.case_id != case_id) return MakeError(ErrorCode::kFailedPrecondition, "SetupDone for the wrong case");
   if (done.status != 0) {
@@ -221,13 +242,31 @@ constexpr int kSpinMs = 50;
 }  // namespace
 
 Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
-  unsigned char* shared = channel_.shared();
-  for (std::size_t i = 0; i < pc.specs.size(); ++i) {
-    if (pc.truth[i].empty()) continue;
-    if (pc.specs[i].is_output) {
-      Poison(shared + pc.offsets[i], pc.truth[i].size(), RandomU64());
-    } else {
-      std::memcpy(shared + pc.offsets[i], pc.truth[i].data(), pc.truth[i].size());
+  // The host backend's buffers are the memory the submission computes in: a fresh region for every
+  // call, which the judged process only gets with Go. Until the clock runs nothing there can read
+  // this call's inputs, not even a submission that replaced the harness at load time.
+  if (host_backend_) {
+    KJ_ASSIGN_OR_RETURN(pc.memory, SharedRegion::Create(pc.total_bytes));
+  }
+  auto go = wire::Make<wire::Go>();
+  std::vector<int> device_fds;
+  struct CloseFds {
+    std::vector<int>& fds;
+    ~CloseFds() {
+      for (int fd : fds) close(fd);
+    }
+  } close_fds{device_fds};
+  if (device_buffers_) {
+    KJ_ASSIGN_OR_RETURN(device_fds, StageDeviceBuffers(pc, go));
+  } else {
+    unsigned char* shared = pc.memory.data();
+    for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+      if (pc.truth[i].empty()) continue;
+      if (pc.specs[i].is_output) {
+        Poison(shared + pc.offsets[i], pc.truth[i].size(), RandomU64());
+      } else {
+        std::memcpy(shared + pc.offsets[i], pc.truth[i].data(), pc.truth[i].size());
+      }
     }
   }
   auto call = wire::Make<wire::Call>();
@@ -240,17 +279,11 @@ Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
     return MakeError(ErrorCode::kFailedPrecondition, "out-of-sequence answer from the judged process (forged message?)");
   }
   if (ready.status != 0) return MakeError(ErrorCode::kIo, std::string(ready.message, strnlen(ready.message, sizeof ready.message)));
-  // On the host backend the outputs ARE the shared memory: whatever was written into them before
-  // the clock starts (an answer worked out while the inputs were being written) is wiped again.
-  if (host_backend_) {
-    for (std::size_t i = 0; i < pc.specs.size(); ++i) {
-      if (pc.specs[i].is_output && !pc.truth[i].empty()) Poison(shared + pc.offsets[i], pc.truth[i].size(), RandomU64());
-    }
-  }
-  auto go = wire::Make<wire::Go>();
   go.call_id = call.call_id;
   const auto start = std::chrono::steady_clock::now();
-  KJ_RETURN_IF_ERROR(channel_.Send(go));
+  KJ_RETURN_IF_ERROR(device_buffers_  ? channel_.SendWithFds(go, device_fds)
+                     : host_backend_ ? channel_.SendWith(go, pc.memory)
+                                     : channel_.Send(go));
   KJ_ASSIGN_OR_RETURN(auto done, channel_.Receive<wire::CallDone>(config_->call_timeout_ms, kSpinMs));
   const auto called = std::chrono::steady_clock::now();
   ++pc.calls;
@@ -259,6 +292,10 @@ Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
   }
   if (done.status != 0) {
     return MakeError(ErrorCode::kIo, std::string(done.message, strnlen(done.message, sizeof done.message)));
+  }
+  double snapshot_ns = 0;
+  if (device_buffers_) {
+    KJ_ASSIGN_OR_RETURN(snapshot_ns, SnapshotDeviceOutputs(pc));
   }
   KJ_ASSIGN_OR_RETURN(auto downloaded, channel_.Receive<wire::Downloaded>(config_->call_timeout_ms, kSpinMs));
   const auto end = std::chrono::steady_clock::now();
@@ -270,14 +307,121 @@ Result<Supervisor::CallOutcome> Supervisor::Call(PreparedCase& pc, bool timed) {
   }
   CallOutcome outcome;
   outcome.elapsed_ns = downloaded.elapsed_ns;
-  outcome.wall_ns = std::chrono::duration<double, std::nano>(called - start).count();
+  // The host harness has nothing left to do after CallDone (the outputs are already in place), so
+  // there the clock runs to Downloaded: work a hijacked harness finishes after its CallDone counts.
+  outcome.wall_ns = std::chrono::duration<double, std::nano>((host_backend_ ? end : called) - start).count();
   outcome.download_ns = std::chrono::duration<double, std::nano>(end - called).count();
+  outcome.snapshot_ns = snapshot_ns;
   if (static const bool log_phases = std::getenv("KJUDGE_HARNESS_PHASES") != nullptr; log_phases) {
-    std::fprintf(stderr, "kjudge phases: case %u call %u observed %.1f us reported %.1f us: %.*s\n", call.case_id, call.call_id,
-                 outcome.wall_ns / 1e3, outcome.elapsed_ns / 1e3, static_cast<int>(strnlen(done.message, sizeof done.message)),
-                 done.message);
+    std::fprintf(stderr, "kjudge phases: case %u call %u observed %.1f us reported %.1f us snapshot %.1f us: %.*s\n", call.case_id,
+                 call.call_id, outcome.wall_ns / 1e3, outcome.elapsed_ns / 1e3, outcome.snapshot_ns / 1e3,
+                 static_cast<int>(strnlen(done.message, sizeof done.message)), done.message);
   }
   return outcome;
+}
+
+Result<std::vector<int>> Supervisor::StageDeviceBuffers(PreparedCase& pc, wire::Go& go) {
+  pc.device.clear();  // the last call's: the judged process has unmapped them (or holds its own reference)
+  const bool calibration = pc.case_id == wire::kCalibrationCase;
+  const std::size_t count = calibration ? calibration_buffers_ : pc.specs.size();
+  std::vector<int> fds;
+  auto fail = [&fds](Error e) -> Result<std::vector<int>> {
+    for (int fd : fds) close(fd);
+    return e;
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t bytes = calibration ? 1 : pc.truth[i].size();
+    auto allocation = device_->Create(bytes);
+    if (!allocation.ok()) return fail(allocation.error());
+    if (!calibration) {
+      const unsigned char* data = pc.truth[i].data();
+      if (pc.specs[i].is_output) {
+        pc.poison.resize(bytes);
+        Poison(pc.poison.data(), bytes, RandomU64());
+        data = pc.poison.data();
+      }
+      if (auto st = device_->Upload(*allocation, data, bytes); !st.ok()) return fail(st.error());
+    }
+    auto fd = device_->Export(*allocation);
+    if (!fd.ok()) return fail(fd.error());
+    fds.push_back(*fd);
+    go.mapped_bytes[i] = allocation->mapped_bytes();
+    pc.device.push_back(std::move(allocation).value());
+  }
+  go.buffer_count = static_cast<std::uint32_t>(count);
+  return fds;
+}
+
+Result<double> Supervisor::SnapshotDeviceOutputs(PreparedCase& pc) {
+  const auto start = std::chrono::steady_clock::now();
+  if (pc.case_id == wire::kCalibrationCase) {
+    if (pc.device.empty()) return 0.0;
+    if (pc.device_snapshots.empty()) {
+      KJ_ASSIGN_OR_RETURN(auto snapshot, device_->Create(1));
+      pc.device_snapshots.push_back(std::move(snapshot));
+    }
+    KJ_RETURN_IF_ERROR(device_->CopyOnDevice(pc.device_snapshots[0], pc.device[0], 1));
+  } else {
+    for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+      if (!pc.specs[i].is_output) continue;
+      KJ_RETURN_IF_ERROR(device_->CopyOnDevice(pc.device_snapshots[i], pc.device[i], pc.truth[i].size()));
+    }
+  }
+  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+}
+
+double Supervisor::ExpectedSnapshotNs(const PreparedCase& pc) const {
+  double ns = 0;
+  for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+    if (pc.specs[i].is_output) ns += snapshot_fixed_ns_ + snapshot_ns_per_byte_ * static_cast<double>(pc.truth[i].size());
+  }
+  return ns;
+}
+
+Status Supervisor::CollectOutputs(PreparedCase& pc, bool timed) {
+  std::vector<std::size_t> outputs;
+  for (std::size_t i = 0; i < pc.specs.size(); ++i) {
+    if (pc.specs[i].is_output) outputs.push_back(i);
+  }
+  pc.snapshots.resize(pc.specs.size());
+  if (device_buffers_) {
+    // Taken at CallDone already, into memory only the supervisor maps.
+    for (std::size_t i : outputs) {
+      pc.snapshots[i].resize(pc.truth[i].size());
+      KJ_RETURN_IF_ERROR(device_->Download(pc.snapshots[i].data(), pc.device_snapshots[i], pc.truth[i].size()));
+    }
+    if (timed) frozen_checks_ = false;  // nothing of the judged process was stopped: the copy's timing stands in
+    return Ok();
+  }
+  if (!timed) {
+    for (std::size_t i : outputs) {
+      const unsigned char* from = pc.memory.data() + pc.offsets[i];
+      pc.snapshots[i].assign(from, from + pc.truth[i].size());
+    }
+    return Ok();
+  }
+  // The judged process is frozen while the outputs are copied out, in a random order, in chunks
+  // taken in a random order; the comparison reads the copies.
+  std::mt19937_64 rng(RandomU64());
+  std::shuffle(outputs.begin(), outputs.end(), rng);
+  const bool frozen = freezer_ && freezer_(true).ok();
+  if (!frozen) frozen_checks_ = false;
+  for (std::size_t i : outputs) SnapshotShuffled(pc.memory.data() + pc.offsets[i], pc.truth[i].size(), pc.snapshots[i]);
+  if (frozen && !freezer_(false).ok()) return MakeError(ErrorCode::kInternal, "cannot resume the judged process");
+  return Ok();
+}
+
+void Supervisor::OpenDeviceBuffers(bool offered) {
+  device_buffers_ = false;
+  device_.reset();
+  if (!offered || !open_device_) return;
+  auto device = open_device_();
+  if (!device.ok()) {
+    std::fprintf(stderr, "kjudge supervise: buffers stay in the judged process: %s\n", device.error().message.c_str());
+    return;
+  }
+  device_ = std::move(device).value();
+  device_buffers_ = true;
 }
 
 namespace {
@@ -303,15 +447,32 @@ double Quantile(std::vector<double> v, double q) {
 Status Supervisor::Calibrate() {
   PreparedCase empty;
   empty.case_id = wire::kCalibrationCase;
-  std::vector<double> overheads;
+  std::vector<double> overheads, snapshots;
   for (int i = 0; i < config_->calibration_calls; ++i) {
     KJ_ASSIGN_OR_RETURN(CallOutcome outcome, Call(empty, true));
     if (!std::isfinite(outcome.elapsed_ns) || outcome.elapsed_ns < 0 || outcome.elapsed_ns > outcome.wall_ns + config_->wall_slack_ns) {
       return MakeError(ErrorCode::kFailedPrecondition, "the harness's calibration reported an impossible time");
     }
     overheads.push_back(std::max(0.0, outcome.wall_ns - outcome.elapsed_ns));
+    snapshots.push_back(outcome.snapshot_ns);
   }
   harness_overhead_ns_ = Median(std::move(overheads));
+  if (device_buffers_) {
+    // The copy of one output right after a call, and the device's copy rate: what an output copy
+    // at CallDone costs when nothing of the judged process still runs on the GPU.
+    snapshot_fixed_ns_ = Median(std::move(snapshots));
+    constexpr std::uint64_t kRateBytes = 64u << 20;
+    KJ_ASSIGN_OR_RETURN(auto from, device_->Create(kRateBytes));
+    KJ_ASSIGN_OR_RETURN(auto to, device_->Create(kRateBytes));
+    double best = 0;
+    for (int i = 0; i < 3; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      KJ_RETURN_IF_ERROR(device_->CopyOnDevice(to, from, kRateBytes));
+      const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+      best = i == 0 ? ns : std::min(best, ns);
+    }
+    snapshot_ns_per_byte_ = std::max(0.0, best - snapshot_fixed_ns_) / static_cast<double>(kRateBytes);
+  }
   return Ok();
 }
 
@@ -359,10 +520,11 @@ bool Supervisor::RunTest(const CaseInput& input, std::size_t index, std::size_t 
   if (auto st = Regenerate(*pc, input.seed); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
   auto outcome = Call(*pc, false);
   if (!outcome.ok()) return fail(VerdictFor(outcome.error()), outcome.error().message);
+  if (auto st = CollectOutputs(*pc, false); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
   std::string where;
   for (std::size_t i = 0; i < pc->specs.size(); ++i) {
     if (!pc->specs[i].is_output) continue;
-    auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), channel_.shared() + pc->offsets[i],
+    auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), pc->snapshots[i].data(),
                                        pc->specs[i].count, config_->tolerance);
     if (!cmp.ok()) where += (where.empty() ? "" : "; ") + cmp.Summary(pc->specs[i].name);
   }
@@ -392,7 +554,8 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
   out->seeds = CaseSeeds{input.seed, seed, leaderboard ? std::optional<std::uint64_t>(config_->secret_seed) : std::nullopt};
   if (auto st = Regenerate(*pc, seed); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
 
-  std::vector<double> samples, walls;
+  std::vector<double> samples, walls, snapshot_excess;
+  const double expected_snapshot_ns = device_buffers_ ? ExpectedSnapshotNs(*pc) : 0;
   frozen_checks_ = true;
   ClockTally clock(clocks_);
   StopReason stop = StopReason::kConverged;
@@ -441,21 +604,9 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     const auto check_start = std::chrono::steady_clock::now();
     std::string mismatch;
     if (outcome.ok()) {
-      // The judged process is frozen while the outputs are copied out, in a random order, in
-      // chunks taken in a random order; the comparison reads the copies.
-      std::vector<std::size_t> outputs;
-      for (std::size_t i = 0; i < pc->specs.size(); ++i) {
-        if (pc->specs[i].is_output) outputs.push_back(i);
-      }
-      std::mt19937_64 rng(RandomU64());
-      std::shuffle(outputs.begin(), outputs.end(), rng);
-      const bool frozen = freezer_ && freezer_(true).ok();
-      if (!frozen) frozen_checks_ = false;
-      pc->snapshots.resize(pc->specs.size());
-      for (std::size_t i : outputs) SnapshotShuffled(channel_.shared() + pc->offsets[i], pc->truth[i].size(), pc->snapshots[i]);
-      if (frozen && !freezer_(false).ok()) return fail(Verdict::kInternalError, "cannot resume the judged process");
-      for (std::size_t i : outputs) {
-        if (!mismatch.empty()) break;
+      if (auto st = CollectOutputs(*pc, true); !st.ok()) return fail(Verdict::kInternalError, st.error().message);
+      for (std::size_t i = 0; i < pc->specs.size() && mismatch.empty(); ++i) {
+        if (!pc->specs[i].is_output) continue;
         auto cmp = harness::CompareBuffers(pc->specs[i].dtype, pc->truth[i].data(), pc->snapshots[i].data(), pc->specs[i].count,
                                            config_->tolerance);
         if (!cmp.ok()) mismatch = cmp.Summary(pc->specs[i].name);
@@ -481,6 +632,7 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     clock.Read();
     samples.push_back(t);
     walls.push_back(outcome->wall_ns);
+    snapshot_excess.push_back(outcome->snapshot_ns - expected_snapshot_ns);
     const int n = static_cast<int>(samples.size());
     if (n >= config_->max_samples) {
       stop = StopReason::kMaxSamples;
@@ -512,6 +664,14 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     auto held = CheckAgainstWall(charged, walls, &why);
     if (!held.ok()) return fail(Verdict::kInternalError, held.error().message);
     if (!*held) return fail(Verdict::kRejected, why);
+    if (device_buffers_ && !snapshot_excess.empty()) {
+      const double late = Quantile(snapshot_excess, 0.2);
+      if (late > config_->snapshot_reject_abs_ns + config_->snapshot_reject_rel * expected_snapshot_ns) {
+        return fail(Verdict::kRejected, "the GPU was still busy after the call reported done: copying the outputs took " +
+                                            std::to_string(late / 1e3) + " us longer than calibrated (" +
+                                            std::to_string(expected_snapshot_ns / 1e3) + " us)");
+      }
+    }
     out->timing->harness_overhead_ns = harness_overhead_ns_;
     out->timing->outputs_frozen = frozen_checks_;
     if (!why.empty()) {
@@ -569,6 +729,14 @@ RunResult Supervisor::Run(const SupervisorConfig& config) {
   timer_floor_ns_ = std::isfinite(hello->timer_floor_ns) && hello->timer_floor_ns > 0 ? hello->timer_floor_ns : 0;
   timer_ = std::string(hello->timer, strnlen(hello->timer, sizeof hello->timer));
   result.device = backend + ": " + std::string(hello->device, strnlen(hello->device, sizeof hello->device));
+  OpenDeviceBuffers(!host_backend_ && hello->device_buffers == 1);
+  calibration_buffers_ = 1;
+  if (const auto& first = config.tests.empty() ? config.benchmarks : config.tests; !first.empty()) {
+    problem_api::Params params;
+    params.values = first.front().params;
+    if (auto specs = reference_.Buffers(params); specs.ok() && !specs->empty()) calibration_buffers_ = specs->size();
+  }
+  calibration_buffers_ = std::min<std::size_t>(calibration_buffers_, wire::kMaxBuffers);
   if (auto st = Calibrate(); !st.ok()) {
     result.verdict = VerdictFor(st.error());
     result.message = "the harness's calibration failed: " + st.error().message;

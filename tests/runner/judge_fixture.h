@@ -86,12 +86,10 @@ class JudgedProcess {
     const std::string binary = build.binary.string(), library = build.library.string();
     pid_ = fork();
     if (pid_ == 0) {
-      // Move both out of the way first (either may already sit at 3 or 4); dup2 clears CLOEXEC on
-      // the final descriptors, and the temporary copies close at exec.
-      int shm = fcntl(channel.shared_memory_fd(), F_DUPFD_CLOEXEC, 10);
+      // Moved out of the way first (it may already sit at 4); dup2 clears CLOEXEC on the final
+      // descriptor, and the temporary copy closes at exec.
       int ctl = fcntl(channel.child_control_fd(), F_DUPFD_CLOEXEC, 10);
-      dup2(shm, 3);
-      dup2(ctl, 4);
+      dup2(ctl, harness::wire::kControlFd);
       int devnull = open("/dev/null", O_WRONLY);
       dup2(devnull, 1);
       execl(binary.c_str(), binary.c_str(), library.c_str(), static_cast<char*>(nullptr));

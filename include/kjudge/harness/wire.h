@@ -10,21 +10,38 @@
 //   judged     -> supervisor  Hello            (once, after start-up and the timer's calibration)
 //   supervisor -> judged      Call case 0      (calibration: the harness's own empty call, timed
 //   ...                                         like any other, BEFORE the submission is loaded)
-//   supervisor -> judged      Setup            (a case: buffers in the shared memory, parameters;
-//                                               the first one loads the submission's library)
+//   supervisor -> judged      Setup            (a case: buffer layout, parameters; on GPU backends
+//                                               the case memory comes with it; the first Setup
+//                                               loads the submission's library)
 //   judged     -> supervisor  SetupDone
-//   supervisor -> judged      Call             (run the submission once on the current buffers)
+//   supervisor -> judged      Call             (run the submission once)
 //   judged     -> supervisor  Ready            (inputs on the device, caches flushed, all idle)
-//   supervisor -> judged      Go               (the supervisor's clock starts)
-//   judged     -> supervisor  CallDone         (the supervisor's clock stops)
+//   supervisor -> judged      Go               (the supervisor's clock starts; on the host backend
+//                                               the call's memory comes with it)
+//   judged     -> supervisor  CallDone         (the supervisor's clock stops on GPU backends)
 //   judged     -> supervisor  Downloaded       (the time the harness measured; outputs copied
-//                                               back into the shared memory)
+//                                               back into the case memory; the supervisor's clock
+//                                               stops here on the host backend)
 //   ... more Calls, more Setups ...
 //   supervisor -> judged      Shutdown
-// The supervisor writes inputs and poisons outputs in the shared memory before each Call, poisons
-// the outputs again on the host backend (whose buffers ARE the shared memory) right before Go,
-// and reads the outputs after Downloaded. Between Go and CallDone runs only the timed call, so the
-// supervisor's own clock bounds what the harness may report (supervisor.h).
+//
+// Memory travels as sealed memfds (no shrinking, no growing: the supervisor keeps its own mapping
+// and must never fault on it) attached to a message with SCM_RIGHTS; the judged process inherits
+// none. On GPU backends the case memory comes with Setup: the supervisor writes the inputs and
+// poisons the outputs in it before each Call, the harness uploads them before Ready and copies the
+// outputs back before Downloaded. On the host backend the buffers ARE the memory the submission
+// computes in, so every call gets a fresh one with Go: until the supervisor's clock runs, nothing
+// in the judged process (a submission that replaced the harness included) can see that call's
+// inputs, and the clock runs until Downloaded, so work finished after CallDone is on it too.
+// Where the supervisor can allocate on the judged GPU itself (runner/device_buffers.h) and the
+// harness offered to map such memory (Hello::device_buffers), there is no case memory at all:
+// every call's buffers are fresh device allocations the supervisor filled (inputs) and poisoned
+// (outputs), attached to Go as one descriptor each, and the supervisor copies the outputs out of
+// its own allocations right at CallDone, timing that copy: a GPU still busy with the judged
+// process's work makes it wait. Calibration calls get such buffers too, so mapping them is part of
+// the calibrated overhead.
+// Between Go and the stop of the clock runs only the timed call, so the supervisor's own clock
+// bounds what the harness may report (supervisor.h).
 #pragma once
 
 #include <cstdint>
@@ -32,11 +49,10 @@
 namespace kjudge::harness::wire {
 
 constexpr std::uint32_t kMagic = 0x4744'4a4bu;  // "KJDG"
-constexpr std::uint32_t kVersion = 4;
+constexpr std::uint32_t kVersion = 5;
 
-/// File descriptors the judged process inherits.
-constexpr int kSharedMemoryFd = 3;  ///< memfd holding every buffer of the current case
-constexpr int kControlFd = 4;       ///< SOCK_SEQPACKET socket to the supervisor
+/// The one descriptor the judged process inherits: a SOCK_SEQPACKET socket to the supervisor.
+constexpr int kControlFd = 4;
 
 constexpr int kMaxBuffers = 16;
 constexpr int kMaxParams = 32;
@@ -70,10 +86,14 @@ struct Hello {
   double timer_floor_ns = 0;
   std::uint64_t flush_bytes = 0;  ///< size of the buffer read to flush the cache before a timed call (GPU backends)
   char timer[16] = {};            ///< how calls are timed: "cupti", "events", "steady_clock"
+  /// 1: the backend can map device memory the supervisor allocated and hands over with Go (CUDA
+  /// virtual memory exported as descriptors, runner/device_buffers.h).
+  std::uint32_t device_buffers = 0;
+  std::uint32_t reserved = 0;
 };
 
 struct BufferDesc {
-  std::uint64_t offset = 0;  ///< into the shared memory, aligned to 256 bytes
+  std::uint64_t offset = 0;  ///< into the case's (or the call's) memory, aligned to 256 bytes
   std::uint64_t bytes = 0;
   std::uint32_t dtype = 0;   ///< problem_api::DType
   std::uint32_t is_output = 0;
@@ -89,8 +109,10 @@ struct Setup {
   std::uint32_t case_id = 0;
   std::uint32_t buffer_count = 0;
   std::uint32_t param_count = 0;
-  std::uint32_t reserved = 0;
-  std::uint64_t shared_bytes = 0;  ///< size of the shared memory the judged side must map
+  /// 1: every call's buffers are device memory that comes with its Go (no case memory, nothing to
+  /// upload or download); only where Hello offered device_buffers.
+  std::uint32_t device_buffers = 0;
+  std::uint64_t shared_bytes = 0;  ///< size of the memory (the case's, each call's) holding the buffers
   BufferDesc buffers[kMaxBuffers];
   Param params[kMaxParams];
 };
@@ -123,7 +145,10 @@ struct Ready {
 struct Go {
   Header header;
   std::uint32_t call_id = 0;
-  std::uint32_t reserved = 0;
+  /// Descriptors attached, one per buffer in buffer order, where Setup said device_buffers; the
+  /// host backend's call memory is one descriptor and says 0 here.
+  std::uint32_t buffer_count = 0;
+  std::uint64_t mapped_bytes[kMaxBuffers] = {};  ///< each device buffer's mapped size (granularity)
 };
 
 struct Downloaded {

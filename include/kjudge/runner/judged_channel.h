@@ -1,19 +1,41 @@
 // JudgedChannel: the supervisor's end of the conversation with the judged process — a
-// SOCK_SEQPACKET socket pair and a memfd holding the case's buffers. The judged process gets the
-// other socket end as fd 3.. (see harness/wire.h) when it is started; everything it sends back is
-// validated here (magic, version, type, exact size) and a late answer is an error, never a wait
-// without end.
+// SOCK_SEQPACKET socket pair, the other end of which the judged process inherits as
+// wire::kControlFd. Buffers travel as SharedRegions attached to messages (wire.h). Everything the
+// judged side sends back is validated here (magic, version, type, exact size) and a late answer is
+// an error, never a wait without end.
 //
 // Thread safety: one supervisor thread uses a channel.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kjudge/core/result.h"
 #include "kjudge/harness/wire.h"
 
 namespace kjudge::runner {
+
+/// Memory shared with the judged process: a memfd sealed at its size (the judged side can neither
+/// shrink it, which would make the supervisor's reads fault, nor grow it), zeroed, mapped here.
+class SharedRegion {
+ public:
+  static Result<SharedRegion> Create(std::uint64_t bytes);
+  SharedRegion() = default;
+  SharedRegion(SharedRegion&& other) noexcept;
+  SharedRegion& operator=(SharedRegion&& other) noexcept;
+  ~SharedRegion();
+
+  unsigned char* data() const { return data_; }
+  std::uint64_t bytes() const { return bytes_; }
+  int fd() const { return fd_; }
+
+ private:
+  void Reset();
+  int fd_ = -1;
+  unsigned char* data_ = nullptr;
+  std::uint64_t bytes_ = 0;
+};
 
 class JudgedChannel {
  public:
@@ -24,20 +46,26 @@ class JudgedChannel {
 
   /// The descriptors the judged process must inherit, as (fd here, number it must have there).
   int child_control_fd() const { return child_fd_; }
-  int shared_memory_fd() const { return memfd_; }
   /// Closes our copy of the child's socket end once the child has it, so its exit is seen as EOF.
   void CloseChildEnd();
 
-  /// Resizes the shared memory (zeroed) and maps it here. Old mappings are dropped.
-  Status ResizeShared(std::uint64_t bytes);
-  unsigned char* shared() const { return shared_; }
   /// True once a receive saw the judged side close its end (it exited).
   bool peer_closed() const { return peer_closed_; }
-  std::uint64_t shared_bytes() const { return shared_bytes_; }
 
   template <typename T>
   Status Send(const T& message) {
-    return SendRaw(&message, sizeof message);
+    return SendRaw(&message, sizeof message, nullptr, 0);
+  }
+  /// Sends `message` with the region's descriptor attached (none for an empty region).
+  template <typename T>
+  Status SendWith(const T& message, const SharedRegion& region) {
+    const int fd = region.bytes() > 0 ? region.fd() : -1;
+    return SendRaw(&message, sizeof message, fd >= 0 ? &fd : nullptr, fd >= 0 ? 1 : 0);
+  }
+  /// Sends `message` with descriptors attached (at most wire::kMaxBuffers), which stay ours.
+  template <typename T>
+  Status SendWithFds(const T& message, const std::vector<int>& fds) {
+    return SendRaw(&message, sizeof message, fds.data(), fds.size());
   }
 
   /// Receives exactly a T within `timeout_ms`. A Fatal message from the judged side, a message of
@@ -53,15 +81,12 @@ class JudgedChannel {
 
  private:
   JudgedChannel() = default;
-  Status SendRaw(const void* data, std::size_t size);
+  Status SendRaw(const void* data, std::size_t size, const int* fds, std::size_t fd_count);
   Status ReceiveRaw(void* out, std::size_t size, harness::wire::Type type, int timeout_ms, int spin_ms);
   void Reset();
 
   int parent_fd_ = -1;
   int child_fd_ = -1;
-  int memfd_ = -1;
-  unsigned char* shared_ = nullptr;
-  std::uint64_t shared_bytes_ = 0;
   bool peer_closed_ = false;
 };
 

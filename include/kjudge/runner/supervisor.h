@@ -6,7 +6,10 @@
 //  * in leaderboard mode every timed call gets inputs from a new seed derived from a secret one;
 //  * a reported time above the wall time the supervisor saw, below the speed of light, or not a
 //    positive finite number rejects the run; so does any out-of-sequence or malformed message;
-//  * the supervisor times every call itself, from its Go to the CallDone, and calibrates what the
+//  * on the host backend every call's buffers are a fresh memory region handed over with Go, so no
+//    code in the judged process can see a call's inputs before the clock starts;
+//  * the supervisor times every call itself, from its Go to the CallDone (to the Downloaded on the
+//    host backend, whose harness has nothing to do in between), and calibrates what the
 //    harness adds to that interval with calls of the harness's own before the submission is
 //    loaded. A case whose reported times sit below that observation by more than a tolerance is
 //    charged the observed times (host work inside the call, or an under-reported time, counts);
@@ -21,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +32,8 @@
 
 #include "kjudge/harness/compare.h"
 #include "kjudge/harness/gpu_clock.h"
+#include "kjudge/harness/wire.h"
+#include "kjudge/runner/device_buffers.h"
 #include "kjudge/harness/reference_library.h"
 #include "kjudge/runner/judged_channel.h"
 #include "kjudge/runner/run_result.h"
@@ -77,6 +83,11 @@ struct SupervisorConfig {
   /// The host backend's round trips are noisier (a sleeping thread wakes up): wider bounds there.
   double host_charge_abs_ns = 100'000, host_charge_rel = 0.05;
   double host_reject_abs_ns = 2'000'000;
+  /// Device buffers (Supervisor::SetDeviceBuffers): the copy of a call's outputs taken right at its
+  /// CallDone may take longer than calibrated by abs + rel x the calibrated time, at the 20th
+  /// percentile of a case's calls. Longer means the GPU was still busy with the judged process's
+  /// work (a call that reported done before its kernels finished), and the run is rejected.
+  double snapshot_reject_abs_ns = 100'000, snapshot_reject_rel = 1.0;
   bool flush_l2 = true;
 };
 
@@ -97,12 +108,26 @@ class Supervisor {
   /// when it fails) the copy's random order is the only defence.
   void SetFreezer(std::function<Status(bool)> freezer) { freezer_ = std::move(freezer); }
 
+  /// Memory on the judged GPU that the supervisor allocates itself (device_buffers.h): where the
+  /// harness can map it (Hello says so), every call's buffers are fresh allocations handed over
+  /// with Go and the outputs are copied out of them at CallDone. Without it the harness keeps the
+  /// buffers and uploads them from the case memory.
+  void SetDeviceBuffers(std::function<Result<std::unique_ptr<DeviceBuffers>>()> open) { open_device_ = std::move(open); }
+
  private:
   struct PreparedCase;
   struct CallOutcome;
   Result<PreparedCase> Prepare(const CaseInput& input, std::uint32_t case_id);
   Status Regenerate(PreparedCase& pc, std::uint64_t seed);
   Result<CallOutcome> Call(PreparedCase& pc, bool timed);
+  /// Fresh device buffers for one call (inputs written, outputs poisoned) and their descriptors.
+  Result<std::vector<int>> StageDeviceBuffers(PreparedCase& pc, harness::wire::Go& go);
+  /// Copies the outputs of the call just done out of its device buffers; returns how long it took.
+  Result<double> SnapshotDeviceOutputs(PreparedCase& pc);
+  /// The copy of the case's outputs, device to device, as calibrated (device_buffers_ only).
+  double ExpectedSnapshotNs(const PreparedCase& pc) const;
+  /// Copies a finished call's outputs into pc.snapshots (frozen and in random order where `timed`).
+  Status CollectOutputs(PreparedCase& pc, bool timed);
   /// Times the harness's own empty calls (before the submission is loaded): harness_overhead_ns_.
   Status Calibrate();
   /// Holds a case's reported times against the supervisor's observation: Ok (maybe charging the
@@ -110,6 +135,8 @@ class Supervisor {
   Result<bool> CheckAgainstWall(std::vector<double>& samples, const std::vector<double>& walls, std::string* why);
   bool RunTest(const CaseInput& input, std::size_t index, std::size_t count, CaseResult* out);
   bool RunBenchmark(const CaseInput& input, std::size_t index, std::size_t count, CaseResult* out);
+  /// Opens device_ where the job and the harness allow it; why not, as a note, where they do not.
+  void OpenDeviceBuffers(bool offered);
   /// Ends the conversation; anything the judged side sends after its last answer is a forgery.
   Status Finish();
 
@@ -118,6 +145,12 @@ class Supervisor {
   EventSink sink_;
   harness::ClockProbe* clocks_;
   std::function<Status(bool)> freezer_;
+  std::function<Result<std::unique_ptr<DeviceBuffers>>()> open_device_;
+  std::unique_ptr<DeviceBuffers> device_;
+  bool device_buffers_ = false;         ///< device_ is used: the harness maps what it is given
+  std::size_t calibration_buffers_ = 0;  ///< buffers handed over with each calibration call (the problem's count)
+  double snapshot_fixed_ns_ = 0;         ///< calibrated: copying a calibration call's output right after CallDone
+  double snapshot_ns_per_byte_ = 0;      ///< calibrated: copy rate, device to device
   bool frozen_checks_ = true;  ///< every timed call's outputs were copied out while the judged process was frozen
   const SupervisorConfig* config_ = nullptr;
   double timer_floor_ns_ = 0;  ///< from the judged side's Hello

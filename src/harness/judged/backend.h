@@ -26,8 +26,31 @@ class Backend {
   /// ~100 ms sleep issues its first library call several times slower and the timed region
   /// would count that.
   virtual bool poll_between_calls() const { return false; }
-  /// Allocates the case's buffers; `shared` is the mapped shared memory of setup.shared_bytes.
+  /// Whether the buffers the submission is called on are memory the supervisor hands over with each
+  /// Go (the host backend: wire.h) rather than device memory filled from the case's memory.
+  virtual bool buffers_with_each_call() const { return false; }
+  /// Allocates the case's buffers; `shared` is the mapped case memory of setup.shared_bytes
+  /// (nullptr where buffers_with_each_call()).
   virtual bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string* error) = 0;
+  /// Whether the backend can map device memory the supervisor allocated (wire::Hello).
+  virtual bool device_buffers() const { return false; }
+  /// Maps the device buffers that came with this call's Go (`fds`, one per buffer, in order, of
+  /// `sizes` bytes each, the descriptors stay the caller's): buffers() points at them until
+  /// ReleaseDeviceBuffers.
+  virtual bool BindDeviceBuffers(const int* fds, const std::uint64_t* sizes, std::uint32_t count, std::string* error) {
+    (void)fds;
+    (void)sizes;
+    (void)count;
+    *error = "this backend cannot map device buffers";
+    return false;
+  }
+  virtual void ReleaseDeviceBuffers() {}
+  /// Points the buffers into the memory that came with this call's Go (buffers_with_each_call()).
+  virtual bool BindCallMemory(unsigned char* memory, std::string* error) {
+    (void)memory;
+    *error = "this backend takes no memory with Go";
+    return false;
+  }
   /// The pointers handed to kj_call, in buffer order (device pointers on GPU backends).
   virtual void* const* buffers() const = 0;
   /// The stream handle passed to kj_call (nullptr on the cpu backend).

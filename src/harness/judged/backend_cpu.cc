@@ -1,4 +1,5 @@
-// Host CPU backend: buffers live in the shared memory itself, the clock is steady_clock.
+// Host CPU backend: the buffers are the memory the supervisor hands over with each Go (wire.h),
+// the clock is steady_clock.
 #include <chrono>
 #include <vector>
 
@@ -15,9 +16,14 @@ class CpuBackend final : public Backend {
   const char* timer() const override { return "steady_clock"; }
   std::string device() const override { return "host CPU"; }
 
-  bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string*) override {
+  bool buffers_with_each_call() const override { return true; }
+  bool Prepare(const wire::Setup& setup, unsigned char*, std::string*) override {
+    setup_ = setup;
     pointers_.assign(setup.buffer_count, nullptr);
-    for (std::uint32_t i = 0; i < setup.buffer_count; ++i) pointers_[i] = shared + setup.buffers[i].offset;
+    return true;
+  }
+  bool BindCallMemory(unsigned char* memory, std::string*) override {
+    for (std::uint32_t i = 0; i < setup_.buffer_count; ++i) pointers_[i] = memory == nullptr ? nullptr : memory + setup_.buffers[i].offset;
     return true;
   }
   void* const* buffers() const override { return pointers_.data(); }
@@ -37,6 +43,7 @@ class CpuBackend final : public Backend {
   }
 
  private:
+  wire::Setup setup_{};
   std::vector<void*> pointers_;
 };
 

@@ -16,6 +16,11 @@
 //    is unavailable, or saw no device work, CUDA events recorded on the harness stream before the
 //    call and after the device synchronization are used instead: always an over-estimate (the
 //    floor measured at start-up, wire::Hello, is about what they add), never an under-estimate.
+//
+// Where the GPU can import memory from file descriptors, the supervisor allocates every call's
+// buffers itself (runner/device_buffers.h) and hands them over with Go: they are mapped here
+// after Go, unmapped after Downloaded, and nothing is uploaded or downloaded by this process.
+#include <cuda.h>
 #include <cuda_runtime.h>
 
 #include <chrono>
@@ -48,6 +53,43 @@ bool Check(cudaError_t err, const char* what, std::string* error) {
   return false;
 }
 
+/// The driver's virtual memory calls, for mapping the supervisor's buffers (resolved through the
+/// runtime: the harness links no driver library of its own).
+struct VmmApi {
+  CUresult (*import_handle)(CUmemGenericAllocationHandle*, void*, CUmemAllocationHandleType) = nullptr;
+  CUresult (*reserve)(CUdeviceptr*, size_t, size_t, CUdeviceptr, unsigned long long) = nullptr;
+  CUresult (*map)(CUdeviceptr, size_t, size_t, CUmemGenericAllocationHandle, unsigned long long) = nullptr;
+  CUresult (*set_access)(CUdeviceptr, size_t, const CUmemAccessDesc*, size_t) = nullptr;
+  CUresult (*release)(CUmemGenericAllocationHandle) = nullptr;
+  CUresult (*unmap)(CUdeviceptr, size_t) = nullptr;
+  CUresult (*address_free)(CUdeviceptr, size_t) = nullptr;
+  CUresult (*attribute)(int*, CUdevice_attribute, CUdevice) = nullptr;
+
+  template <typename F>
+  static bool Resolve(const char* name, F*& out) {
+    void* fn = nullptr;
+    cudaDriverEntryPointQueryResult found{};
+    if (cudaGetDriverEntryPointByVersion(name, &fn, 12000, cudaEnableDefault, &found) != cudaSuccess ||
+        found != cudaDriverEntryPointSuccess || fn == nullptr) {
+      (void)cudaGetLastError();
+      return false;
+    }
+    out = reinterpret_cast<F*>(fn);
+    return true;
+  }
+  /// Whether the driver has the calls and `device` imports descriptors.
+  bool Load(int device) {
+    if (!Resolve("cuMemImportFromShareableHandle", import_handle) || !Resolve("cuMemAddressReserve", reserve) ||
+        !Resolve("cuMemMap", map) || !Resolve("cuMemSetAccess", set_access) || !Resolve("cuMemRelease", release) ||
+        !Resolve("cuMemUnmap", unmap) || !Resolve("cuMemAddressFree", address_free) || !Resolve("cuDeviceGetAttribute", attribute)) {
+      return false;
+    }
+    int vmm = 0, fds = 0;
+    return attribute(&vmm, CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED, device) == CUDA_SUCCESS && vmm != 0 &&
+           attribute(&fds, CU_DEVICE_ATTRIBUTE_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR_SUPPORTED, device) == CUDA_SUCCESS && fds != 0;
+  }
+};
+
 /// Used when the device does not report its L2 size: the largest L2 of the GPUs kjudge knows (B200).
 constexpr std::size_t kFallbackL2Bytes = 126u << 20;
 
@@ -59,6 +101,7 @@ class CudaBackend final : public Backend {
     if (!Init(&init_error_) && init_error_.empty()) init_error_ = "CUDA initialisation failed";
   }
   ~CudaBackend() override {
+    ReleaseDeviceBuffers();
     Free();
     (void)cudaFree(flush_);
     (void)cudaFree(sink_);
@@ -72,6 +115,49 @@ class CudaBackend final : public Backend {
   }
   std::uint64_t flush_bytes() const override { return flush_bytes_; }
   bool poll_between_calls() const override { return true; }
+  bool device_buffers() const override { return vmm_ready_; }
+
+  bool BindDeviceBuffers(const int* fds, const std::uint64_t* sizes, std::uint32_t count, std::string* error) override {
+    ReleaseDeviceBuffers();
+    CUmemAccessDesc access{};
+    access.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    access.location.id = device_;
+    access.flags = CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      CUmemGenericAllocationHandle handle = 0;
+      CUdeviceptr at = 0;
+      const auto fd_handle = reinterpret_cast<void*>(static_cast<std::uintptr_t>(fds[i]));
+      if (vmm_.import_handle(&handle, fd_handle, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) != CUDA_SUCCESS) {
+        *error = "cannot import a device buffer";
+        return false;
+      }
+      const bool mapped = vmm_.reserve(&at, sizes[i], 0, 0, 0) == CUDA_SUCCESS;
+      const bool ok = mapped && vmm_.map(at, sizes[i], 0, handle, 0) == CUDA_SUCCESS;
+      (void)vmm_.release(handle);  // the mapping holds the memory from here on
+      if (!ok) {
+        if (mapped) (void)vmm_.address_free(at, sizes[i]);
+        *error = "cannot map a device buffer";
+        return false;
+      }
+      imported_.push_back({at, sizes[i]});
+      if (vmm_.set_access(at, sizes[i], &access, 1) != CUDA_SUCCESS) {
+        *error = "cannot make a device buffer accessible";
+        return false;
+      }
+    }
+    if (pointers_.size() == count) {
+      for (std::uint32_t i = 0; i < count; ++i) pointers_[i] = reinterpret_cast<void*>(imported_[i].at);
+    }
+    return true;
+  }
+
+  void ReleaseDeviceBuffers() override {
+    for (const auto& b : imported_) {
+      (void)vmm_.unmap(b.at, b.bytes);
+      (void)vmm_.address_free(b.at, b.bytes);
+    }
+    imported_.clear();
+  }
 
   bool Prepare(const wire::Setup& setup, unsigned char* shared, std::string* error) override {
     if (!init_error_.empty()) {
@@ -82,6 +168,7 @@ class CudaBackend final : public Backend {
     shared_ = shared;
     setup_ = setup;
     pointers_.assign(setup.buffer_count, nullptr);
+    if (setup.device_buffers != 0) return true;  // they come with every Go
     for (std::uint32_t i = 0; i < setup.buffer_count; ++i) {
       if (!Check(cudaMalloc(&pointers_[i], setup.buffers[i].bytes > 0 ? setup.buffers[i].bytes : 1), "cudaMalloc", error)) {
         return false;
@@ -188,6 +275,7 @@ class CudaBackend final : public Backend {
       persisting_l2_ = cudaDeviceSetLimit(cudaLimitPersistingL2CacheSize, 0) == cudaSuccess;
       (void)cudaGetLastError();
     }
+    vmm_ready_ = std::getenv("KJUDGE_NO_DEVICE_BUFFERS") == nullptr && vmm_.Load(device_);
     return Check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate", e) &&
            Check(cudaEventCreate(&start_), "cudaEventCreate", e) && Check(cudaEventCreate(&stop_), "cudaEventCreate", e) &&
            Check(cudaMalloc(&flush_, flush_bytes_), "cudaMalloc(flush)", e) &&
@@ -220,7 +308,9 @@ class CudaBackend final : public Backend {
   }
 
   void Free() {
-    for (void* p : pointers_) (void)cudaFree(p);
+    if (setup_.device_buffers == 0) {
+      for (void* p : pointers_) (void)cudaFree(p);
+    }
     pointers_.clear();
   }
 
@@ -240,6 +330,13 @@ class CudaBackend final : public Backend {
   unsigned char* shared_ = nullptr;
   wire::Setup setup_{};
   std::vector<void*> pointers_;
+  VmmApi vmm_;
+  bool vmm_ready_ = false;
+  struct Imported {
+    CUdeviceptr at;
+    std::uint64_t bytes;
+  };
+  std::vector<Imported> imported_;  ///< this call's device buffers, mapped from the supervisor's
 };
 
 }  // namespace

@@ -12,7 +12,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,22 +59,87 @@ void CpuRelax() {
 #endif
 }
 
-/// Receives one message; with `poll` it first spins (see Backend::poll_between_calls).
-ssize_t ReceiveMessage(unsigned char* buf, std::size_t size, bool poll) {
+/// The descriptors attached to one message (wire.h): memory, in buffer order.
+struct Attached {
+  int fds[wire::kMaxBuffers];
+  std::uint32_t count = 0;
+  int first() const { return count > 0 ? fds[0] : -1; }
+  void CloseAll() {
+    for (std::uint32_t i = 0; i < count; ++i) close(fds[i]);
+    count = 0;
+  }
+};
+
+/// One recvmsg: the message into `buf`, what is attached to it into `*attached`. More descriptors
+/// than any message carries truncate the control data: the kernel closes the rest, and the
+/// harness gives up (the supervisor never sends that many).
+ssize_t ReceiveOnce(unsigned char* buf, std::size_t size, int flags, Attached* attached) {
+  iovec iov{buf, size};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * wire::kMaxBuffers)] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t n = ::recvmsg(wire::kControlFd, &msg, flags | MSG_CMSG_CLOEXEC);
+  if (n < 0) return n;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0)) continue;
+    const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < count; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      if (attached->count < static_cast<std::uint32_t>(wire::kMaxBuffers)) {
+        attached->fds[attached->count++] = fd;
+      } else {
+        close(fd);
+      }
+    }
+  }
+  if ((msg.msg_flags & MSG_CTRUNC) != 0) {
+    attached->CloseAll();
+    errno = EPROTO;
+    return -1;
+  }
+  return n;
+}
+
+/// Receives one message and what is attached to it; with `poll` it first spins (see
+/// Backend::poll_between_calls).
+ssize_t ReceiveMessage(unsigned char* buf, std::size_t size, bool poll, Attached* attached) {
+  attached->count = 0;
   if (poll) {
     const auto until = std::chrono::steady_clock::now() + kPollWindow;
     for (;;) {
-      ssize_t n = ::recv(wire::kControlFd, buf, size, MSG_DONTWAIT);
+      ssize_t n = ReceiveOnce(buf, size, MSG_DONTWAIT, attached);
       if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return n;
       if (std::chrono::steady_clock::now() >= until) break;
       for (int i = 0; i < 64; ++i) CpuRelax();
     }
   }
   for (;;) {
-    ssize_t n = ::recv(wire::kControlFd, buf, size, 0);
+    ssize_t n = ReceiveOnce(buf, size, 0, attached);
     if (n < 0 && errno == EINTR) continue;
     return n;
   }
+}
+
+/// Maps `bytes` of the memfd `fd` (then closes it). A missing descriptor or a memfd smaller than
+/// the layout says is the supervisor's mistake, never the submission's: the harness gives up.
+unsigned char* MapMemory(int fd, std::uint64_t bytes, std::string* error) {
+  struct stat st {};
+  if (fd < 0 || fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) < bytes) {
+    if (fd >= 0) close(fd);
+    *error = "no memory of the announced size came with the message";
+    return nullptr;
+  }
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) {
+    *error = std::string("cannot map the buffers: ") + std::strerror(errno);
+    return nullptr;
+  }
+  return static_cast<unsigned char*>(p);
 }
 
 [[noreturn]] void Fatal(const std::string& text) {
@@ -166,12 +233,14 @@ class Session {
     CopyMessage(hello.backend, sizeof hello.backend, backend_->name());
     CopyMessage(hello.device, sizeof hello.device, backend_->device());
     hello.timer_floor_ns = MeasureTimerFloor(backend_);
+    hello.device_buffers = backend_->device_buffers() ? 1 : 0;
     hello.flush_bytes = backend_->flush_bytes();
     CopyMessage(hello.timer, sizeof hello.timer, backend_->timer());
     if (!Send(hello)) return 3;
     alignas(8) unsigned char buf[sizeof(wire::Setup) + 64];
     for (;;) {
-      ssize_t n = ReceiveMessage(buf, sizeof buf, backend_->poll_between_calls());
+      Attached attached;
+      ssize_t n = ReceiveMessage(buf, sizeof buf, backend_->poll_between_calls(), &attached);
       if (n <= 0) return 0;  // the supervisor went away: nothing left to do
       if (static_cast<std::size_t>(n) < sizeof(wire::Header)) Fatal("short message from supervisor");
       wire::Header h;
@@ -179,8 +248,9 @@ class Session {
       if (h.magic != wire::kMagic || h.version != wire::kVersion || h.size != static_cast<std::uint32_t>(n)) {
         Fatal("malformed message from supervisor");
       }
+      if (attached.count > (h.type == wire::Type::kSetup ? 1u : 0u)) Fatal("memory attached to a message that carries none");
       switch (h.type) {
-        case wire::Type::kSetup: OnSetup(buf, n); break;
+        case wire::Type::kSetup: OnSetup(buf, n, attached.first()); break;
         case wire::Type::kCall: OnCall(buf, n); break;
         case wire::Type::kShutdown: return 0;
         default: Fatal("unexpected message type from supervisor");
@@ -189,9 +259,14 @@ class Session {
   }
 
  private:
-  void OnSetup(const unsigned char* buf, ssize_t n) {
+  void OnSetup(const unsigned char* buf, ssize_t n, int memory_fd) {
     if (n != static_cast<ssize_t>(sizeof(wire::Setup))) Fatal("bad Setup size");
     std::memcpy(&setup_, buf, sizeof setup_);
+    if (setup_.buffer_count > static_cast<std::uint32_t>(wire::kMaxBuffers) ||
+        setup_.param_count > static_cast<std::uint32_t>(wire::kMaxParams)) {
+      Fatal("malformed Setup");
+    }
+    if (setup_.device_buffers != 0 && !backend_->device_buffers()) Fatal("device buffers offered to a backend that cannot map them");
     auto done = wire::Make<wire::SetupDone>();
     done.case_id = setup_.case_id;
     std::string error;
@@ -206,7 +281,7 @@ class Session {
       }
       submission_ok_ = true;
     }
-    const bool ok = submission_ok_ && MapShared(&error) && backend_->Prepare(setup_, shared_, &error);
+    const bool ok = submission_ok_ && MapCaseMemory(memory_fd, &error) && backend_->Prepare(setup_, shared_, &error);
     if (!submission_ok_) error = "the submission could not be loaded";
     if (!ok) {
       done.status = 1;
@@ -220,19 +295,34 @@ class Session {
     if (!Send(done)) std::_Exit(3);
   }
 
-  bool MapShared(std::string* error) {
-    if (shared_ != nullptr && shared_bytes_ == setup_.shared_bytes) return true;
+  /// The case's memory (GPU backends); the host backend gets every call's with its Go instead.
+  bool MapCaseMemory(int fd, std::string* error) {
     if (shared_ != nullptr) munmap(shared_, shared_bytes_);
     shared_ = nullptr;
-    shared_bytes_ = setup_.shared_bytes;
-    if (shared_bytes_ == 0) return true;
-    void* p = mmap(nullptr, shared_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, wire::kSharedMemoryFd, 0);
-    if (p == MAP_FAILED) {
-      *error = std::string("cannot map shared memory: ") + std::strerror(errno);
-      return false;
+    shared_bytes_ = 0;
+    if (backend_->buffers_with_each_call() || setup_.device_buffers != 0 || setup_.shared_bytes == 0) {
+      if (fd >= 0) close(fd);
+      return true;
     }
-    shared_ = static_cast<unsigned char*>(p);
+    shared_ = MapMemory(fd, setup_.shared_bytes, error);
+    if (shared_ == nullptr) return false;
+    shared_bytes_ = setup_.shared_bytes;
     return true;
+  }
+
+  /// The call's memory, arrived with Go (host backend): the buffers the submission is called on.
+  bool MapCallMemory(int fd, std::string* error) {
+    if (setup_.shared_bytes == 0) {
+      if (fd >= 0) close(fd);
+      return backend_->BindCallMemory(nullptr, error);
+    }
+    call_memory_ = MapMemory(fd, setup_.shared_bytes, error);
+    return call_memory_ != nullptr && backend_->BindCallMemory(call_memory_, error);
+  }
+
+  void UnmapCallMemory() {
+    if (call_memory_ != nullptr) munmap(call_memory_, setup_.shared_bytes);
+    call_memory_ = nullptr;
   }
 
   void OnCall(const unsigned char* buf, ssize_t n) {
@@ -246,22 +336,40 @@ class Session {
     auto ready = wire::Make<wire::Ready>();
     ready.case_id = call.case_id;
     ready.call_id = call.call_id;
-    const bool prepared = (calibration || backend_->Upload(&error)) && backend_->Settle(call.flush_l2 != 0, &error);
+    const bool device_buffers = !calibration && setup_.device_buffers != 0;  // already on the device, filled by the supervisor
+    const bool prepared = (calibration || device_buffers || backend_->Upload(&error)) && backend_->Settle(call.flush_l2 != 0, &error);
     if (!prepared) {
       ready.status = 1;
       CopyMessage(ready.message, sizeof ready.message, error);
     }
     if (!Send(ready)) std::_Exit(3);
     if (!prepared) return;
-    AwaitGo(call.call_id);
+    Attached attached;
+    const wire::Go go = AwaitGo(call.call_id, &attached);
+    bool mapped = true;
+    if (go.buffer_count > 0) {
+      // Device buffers (calibration calls get some too, so that mapping them is calibrated).
+      if (!backend_->device_buffers() || go.buffer_count != attached.count ||
+          (!calibration && (setup_.device_buffers == 0 || go.buffer_count != setup_.buffer_count))) {
+        Fatal("device buffers that do not match the case");
+      }
+      mapped = backend_->BindDeviceBuffers(attached.fds, go.mapped_bytes, go.buffer_count, &error);
+      attached.CloseAll();
+    } else if (!calibration && backend_->buffers_with_each_call()) {
+      if (attached.count > 1) Fatal("more than one call memory attached to Go");
+      mapped = MapCallMemory(attached.first(), &error);
+    } else if (attached.count > 0) {
+      Fatal("memory attached to a Go that carries none");
+    }
 
     auto done = wire::Make<wire::CallDone>();
     done.case_id = call.case_id;
     done.call_id = call.call_id;
     CallContext ctx{&params_, backend_->buffers(), backend_->stream()};
     params_.seed = 0;  // the submission never learns the seed the supervisor drew its inputs from
-    const bool ok = calibration ? backend_->TimedCall(backend_->EmptyCall(), backend_, &done.elapsed_ns, &error)
-                                : backend_->TimedCall(&InvokeSubmission, &ctx, &done.elapsed_ns, &error);
+    ctx.buffers = backend_->buffers();
+    const bool ok = mapped && (calibration ? backend_->TimedCall(backend_->EmptyCall(), backend_, &done.elapsed_ns, &error)
+                                           : backend_->TimedCall(&InvokeSubmission, &ctx, &done.elapsed_ns, &error));
     if (!ok) {
       done.status = 1;
       CopyMessage(done.message, sizeof done.message, error);
@@ -269,21 +377,31 @@ class Session {
       CopyMessage(done.message, sizeof done.message, backend_->phases());
     }
     if (!Send(done)) std::_Exit(3);
-    if (!ok) return;
+    if (!ok) {
+      ReleaseCallBuffers();
+      return;
+    }
     auto downloaded = wire::Make<wire::Downloaded>();
     downloaded.call_id = call.call_id;
     downloaded.elapsed_ns = done.elapsed_ns;
-    if (!backend_->FinishTiming(&downloaded.elapsed_ns, &error) || (!calibration && !backend_->Download(&error))) {
+    if (!backend_->FinishTiming(&downloaded.elapsed_ns, &error) || (!calibration && !device_buffers && !backend_->Download(&error))) {
       downloaded.status = 1;
       CopyMessage(downloaded.message, sizeof downloaded.message, error);
     }
     if (!Send(downloaded)) std::_Exit(3);
+    ReleaseCallBuffers();
   }
 
-  /// Waits for the supervisor's Go for `call_id`: the supervisor's clock starts when it sends it.
-  void AwaitGo(std::uint32_t call_id) {
+  void ReleaseCallBuffers() {
+    UnmapCallMemory();
+    backend_->ReleaseDeviceBuffers();
+  }
+
+  /// Waits for the supervisor's Go for `call_id` (the supervisor's clock starts when it sends it)
+  /// and the memory attached to it.
+  wire::Go AwaitGo(std::uint32_t call_id, Attached* attached) {
     alignas(8) unsigned char buf[sizeof(wire::Setup) + 64];
-    const ssize_t n = ReceiveMessage(buf, sizeof buf, backend_->poll_between_calls());
+    const ssize_t n = ReceiveMessage(buf, sizeof buf, backend_->poll_between_calls(), attached);
     if (n <= 0) std::_Exit(0);  // the supervisor went away
     wire::Go go;
     if (n != static_cast<ssize_t>(sizeof go)) Fatal("expected Go from supervisor");
@@ -292,6 +410,8 @@ class Session {
         go.call_id != call_id) {
       Fatal("expected Go from supervisor");
     }
+    if (go.buffer_count > static_cast<std::uint32_t>(wire::kMaxBuffers)) Fatal("malformed Go");
+    return go;
   }
 
   Backend* backend_;
@@ -300,8 +420,9 @@ class Session {
   bool submission_ok_ = false;  ///< and succeeded
   wire::Setup setup_{};
   problem_api::Params params_;
-  unsigned char* shared_ = nullptr;
+  unsigned char* shared_ = nullptr;  ///< the case's memory (GPU backends)
   std::uint64_t shared_bytes_ = 0;
+  unsigned char* call_memory_ = nullptr;  ///< the current call's (host backend), between Go and Downloaded
 };
 
 }  // namespace
