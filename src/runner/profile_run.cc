@@ -132,11 +132,16 @@ ProfileOutcome RunProfile(const SuperviseJob& passed, const fs::path& job_dir, c
     outcome.summary = Failed("cannot create the profile directory: " + ec.message());
     return outcome;
   }
-  // The judged binary, execute-only (as the judged run has it: started non-dumpable), where ncu
-  // finds it inside: the work directory.
+  // The judged binary, where ncu finds it inside: the work directory. Readable, unlike in a judged
+  // run (execute-only, so it starts non-dumpable): ncu reads a target's ELF header before it
+  // starts it and refuses one it cannot read ("not an executable binary"). A profile run is
+  // never scored, and it may start processes anyway (ncu's own).
   const fs::path binary = work / kProfiledBinaryName;
   fs::copy_file(passed.judged_binary, binary, fs::copy_options::overwrite_existing, ec);
-  if (!ec) fs::permissions(binary, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, ec);
+  if (!ec) {
+    fs::permissions(binary, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec, ec);
+  }
   if (ec) {
     outcome.summary = Failed("cannot place the judged binary for the profiler: " + ec.message());
     return outcome;

@@ -149,6 +149,7 @@ nlohmann::json ToJson(const RunResult& r) {
                      {"stop_reason", StopReasonName(t.stop)}, {"warmup_calls", t.warmup_calls},
                      {"l2_flushed", t.l2_flushed},       {"timer_floor_ns", t.timer_floor_ns},
                      {"timer", t.timer}, {"harness_overhead_ns", t.harness_overhead_ns}, {"charged_ns", t.charged_ns}, {"outputs_frozen", t.outputs_frozen},
+                     {"buffers", t.buffers}, {"snapshot_excess_ns", t.snapshot_excess_ns},
                      {"wall_split_ms", {{"case", t.case_ms}, {"input_wait", t.input_wait_ms}, {"calls", t.calls_ms},
                                         {"check", t.check_ms}}}};
       if (t.sm_clock) j["timing"]["sm_clock"] = ClockJson(*t.sm_clock);
@@ -208,6 +209,8 @@ Result<RunResult> RunResultFromJson(const nlohmann::json& j) {
         s.harness_overhead_ns = t.value("harness_overhead_ns", 0.0);
         s.charged_ns = t.value("charged_ns", 0.0);
         s.outputs_frozen = t.value("outputs_frozen", false);
+        s.buffers = t.value("buffers", "");
+        s.snapshot_excess_ns = t.value("snapshot_excess_ns", 0.0);
         if (t.contains("wall_split_ms") && t["wall_split_ms"].is_object()) {
           const auto& w = t["wall_split_ms"];
           s.case_ms = w.value("case", 0.0);

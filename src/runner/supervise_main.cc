@@ -192,12 +192,12 @@ RunResult Judge(const SuperviseJob& job) {
                         clocks.get());
   // KJUDGE_NO_FREEZE=1 (measurements only): compare outputs without freezing the judged process.
   if (std::getenv("KJUDGE_NO_FREEZE") == nullptr) supervisor.SetFreezer([&run](bool frozen) { return run->Freeze(frozen); });
-  // The call's buffers on the GPU, allocated here and handed over with each Go. Opt-in with
-  // KJUDGE_DEVICE_BUFFERS=1 until it has been run on a GPU (docs/security.md); never under Nsight
-  // Compute (a profile run starts the judged program through ncu, whose replay saves and restores
-  // the process's own allocations).
+  // The call's buffers on the GPU, allocated here and handed over with each Go (docs/security.md).
+  // KJUDGE_NO_DEVICE_BUFFERS=1 in the runner's environment falls back to case memory uploaded by
+  // the harness (measurements only). Never under Nsight Compute: a profile run starts the judged
+  // program through ncu, whose replay saves and restores the process's own allocations.
   if (const auto minor = NvidiaMinor(job.sandbox.device_nodes);
-      minor && !job.sandbox.allow_new_processes && std::getenv("KJUDGE_DEVICE_BUFFERS") != nullptr) {
+      minor && !job.sandbox.allow_new_processes && std::getenv("KJUDGE_NO_DEVICE_BUFFERS") == nullptr) {
     supervisor.SetDeviceBuffers([m = *minor] { return DeviceBuffers::OpenCuda(m); });
   }
   RunResult result = supervisor.Run(job.config);

@@ -664,8 +664,10 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     auto held = CheckAgainstWall(charged, walls, &why);
     if (!held.ok()) return fail(Verdict::kInternalError, held.error().message);
     if (!*held) return fail(Verdict::kRejected, why);
+    out->timing->buffers = device_buffers_ ? "device" : host_backend_ ? "call" : "case";
     if (device_buffers_ && !snapshot_excess.empty()) {
       const double late = Quantile(snapshot_excess, 0.2);
+      out->timing->snapshot_excess_ns = late;
       if (late > config_->snapshot_reject_abs_ns + config_->snapshot_reject_rel * expected_snapshot_ns) {
         return fail(Verdict::kRejected, "the GPU was still busy after the call reported done: copying the outputs took " +
                                             std::to_string(late / 1e3) + " us longer than calibrated (" +

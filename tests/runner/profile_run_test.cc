@@ -158,13 +158,15 @@ TEST_F(RunProfileTest, ReportIsImportedInTheSandboxAndSummarised) {
     text << in.rdbuf();
     auto job = SuperviseJobFromJson(nlohmann::json::parse(text.str()));
     EXPECT_TRUE(job.ok());
-    // The launcher is a real executable, and the judged binary waits execute-only in the work dir.
+    // The launcher is a real executable, and the judged binary waits in the work dir, readable:
+    // Nsight Compute reads a target's ELF header and refuses one it cannot read.
     std::ifstream launcher(job->judged_binary, std::ios::binary);
     char magic[4] = {};
     launcher.read(magic, 4);
     EXPECT_EQ(std::string(magic, 4), "\x7f" "ELF");
     const auto perms = fs::status(fs::path(job->work_dir) / kProfiledBinaryName).permissions();
-    EXPECT_EQ(perms & fs::perms::all, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec);
+    EXPECT_EQ(perms & fs::perms::all, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                          fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
     std::ofstream(fs::path(job->work_dir) / kReportFileName) << "fake report";
     RunResult r;
     r.verdict = Verdict::kPassed;

@@ -13,7 +13,7 @@ namespace {
 const char* kIdentity = R"csv("ID","Process ID","Process Name","Host Name","Kernel Name","Context","Stream","Block Size","Grid Size","Device","CC")csv";
 
 /// `ncu --import r.ncu-rep --csv --page raw`: a header of metric names, a row of units, a row
-/// per kernel (the harness's ReadFlush among them).
+/// per kernel (the harness's KjudgeReadFlush among them).
 std::string RawPage() {
   std::string csv = "==WARNING== Found outstanding GPU clock reset, trying to revert...\n";
   csv += std::string(kIdentity) +
@@ -31,7 +31,7 @@ std::string RawPage() {
          "\n";
   csv += R"csv("","","","","","","","","","","","","%","nsecond","register/thread","%","%","%","","","","","","","","")csv"
          "\n";
-  csv += R"csv("0","2","judged","kjudge","ReadFlush(const int4 *, unsigned long, int *)","1","13","(256, 1, 1)","(528, 1, 1)","0","9.0",)csv"
+  csv += R"csv("0","2","judged","kjudge","KjudgeReadFlush(const int4 *, unsigned long, int *)","1","13","(256, 1, 1)","(528, 1, 1)","0","9.0",)csv"
          R"csv("NVIDIA H100 80GB HBM3","93.1","104,480","16","100","9.7","88.0","0","30.5","0","0.2","1","1.2","0","0.1")csv"
          "\n";
   csv += R"csv("1","2","judged","kjudge","void vector_add<256>(const __half *, const __half *, __half *, int)","1","13","(256, 1, 1)","(65536, 1, 1)","0","9.0",)csv"
@@ -44,9 +44,9 @@ std::string RawPage() {
 }
 
 TEST(ProfileSummaryTest, RawPageGivesEachKernelsFiguresAndTopStalls) {
-  auto parsed = ParseNcuCsv(RawPage(), {"ReadFlush"});
+  auto parsed = ParseNcuCsv(RawPage(), {"KjudgeReadFlush"});
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  ASSERT_EQ(parsed->kernels.size(), 2u);  // ReadFlush is the harness's, not the submission's
+  ASSERT_EQ(parsed->kernels.size(), 2u);  // KjudgeReadFlush is the harness's, not the submission's
   const KernelProfile& k = parsed->kernels[0];
   EXPECT_EQ(k.id, 1);
   EXPECT_EQ(k.name, "void vector_add<256>(const __half *, const __half *, __half *, int)");
@@ -173,7 +173,7 @@ TEST(ProfileSummaryTest, NumbersAndUnits) {
 }
 
 TEST(ProfileSummaryTest, JsonRoundTripAndOneLine) {
-  auto parsed = ParseNcuCsv(RawPage(), {"ReadFlush"});
+  auto parsed = ParseNcuCsv(RawPage(), {"KjudgeReadFlush"});
   ASSERT_TRUE(parsed.ok());
   parsed->tool_version = "2024.3.2.0";
   parsed->report = ProfileReportInfo{"profile.ncu-rep", 123456, std::string(64, 'a')};

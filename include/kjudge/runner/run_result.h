@@ -75,6 +75,13 @@ struct TimingStats {
   /// Every timed call's outputs were copied out while the judged process was frozen (cgroup v2
   /// freezer); false where the sandbox has no such cgroup.
   bool outputs_frozen = false;
+  /// Where the calls' memory lived (docs/security.md): "device" (the supervisor's own GPU
+  /// allocations, handed over with each Go), "call" (a fresh host region with each Go, host
+  /// backend) or "case" (one region per case, uploaded by the harness).
+  std::string buffers;
+  /// Device buffers only: how much longer than calibrated copying the outputs out at CallDone
+  /// took, at the 20th percentile of the case's calls (a GPU still busy makes it wait).
+  double snapshot_excess_ns = 0;
   /// Where the case's wall time went, in ms: waiting for prepared inputs, in calls (the judged
   /// side's copies, flush and call), checking outputs, and in all. Says why a case that stopped
   /// at its budget has few samples.

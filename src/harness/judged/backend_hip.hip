@@ -19,7 +19,7 @@
 namespace kjudge::harness::judged {
 namespace {
 
-__global__ void ReadFlush(const int4* data, std::size_t n, int* sink) {
+__global__ void KjudgeReadFlush(const int4* data, std::size_t n, int* sink) {
   int4 acc{0, 0, 0, 0};
   for (std::size_t i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += static_cast<std::size_t>(gridDim.x) * blockDim.x) {
     int4 v = data[i];
@@ -34,7 +34,7 @@ constexpr std::size_t kInfinityCacheBytes = 256u << 20;
 constexpr std::size_t kFallbackCacheBytes = 256u << 20;
 
 /// Calibration's stand-in for a submission's call: one launch, no work.
-__global__ void Empty() {}
+__global__ void KjudgeEmptyCall() {}
 
 bool Check(hipError_t err, const char* what, std::string* error) {
   if (err == hipSuccess) return true;
@@ -97,7 +97,7 @@ class HipBackend final : public Backend {
       return false;
     }
     if (flush_l2) {
-      ReadFlush<<<props_.multiProcessorCount * 4, 256, 0, stream_>>>(static_cast<const int4*>(flush_), flush_bytes_ / sizeof(int4),
+      KjudgeReadFlush<<<props_.multiProcessorCount * 4, 256, 0, stream_>>>(static_cast<const int4*>(flush_), flush_bytes_ / sizeof(int4),
                                                                        sink_);
       if (!Check(hipGetLastError(), "cache flush", error)) return false;
     }
@@ -136,7 +136,7 @@ class HipBackend final : public Backend {
   }
 
  private:
-  static void LaunchEmpty(void* self) { Empty<<<1, 1, 0, static_cast<HipBackend*>(self)->stream_>>>(); }
+  static void LaunchEmpty(void* self) { KjudgeEmptyCall<<<1, 1, 0, static_cast<HipBackend*>(self)->stream_>>>(); }
 
   bool Init(std::string* e) {
     // Synchronization spins instead of sleeping: the end of a call is seen at once, so the

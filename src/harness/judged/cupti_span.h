@@ -11,6 +11,12 @@
 // used: the kind in the first 4 bytes of a record and the start/end timestamps at offsets 16 and
 // 24 of every kernel, memcpy, memcpy2 and memset record. Where CUPTI is missing or refuses, the
 // backend falls back to event timing and says so (Hello.timer).
+//
+// The submission runs in this process. The functions CUPTI is reached through therefore live on
+// a page of their own that is made read-only and sealed once filled (cupti::Table): a rewritable
+// pointer to cuptiActivityGetNextRecord let a submission shorten every record it was handed
+// (tests/exploits/memory_scan_cupti.cu). The records and the span being summed stay in writable
+// memory (docs/security.md, known gaps).
 #pragma once
 
 #include <dlfcn.h>
@@ -21,7 +27,31 @@
 #include <mutex>
 #include <vector>
 
+#include "sealed_page.h"
+
 namespace kjudge::harness::judged {
+
+namespace cupti {
+using RequestFn = void (*)(std::uint8_t**, std::size_t*, std::size_t*);
+using CompleteFn = void (*)(void*, std::uint32_t, std::uint8_t*, std::size_t, std::size_t);
+using RegisterFn = int (*)(RequestFn, CompleteFn);
+using EnableFn = int (*)(int);
+using FlushFn = int (*)(std::uint32_t);
+using NextFn = int (*)(std::uint8_t*, std::size_t, void**);
+
+/// Filled once by CuptiSpan::Start, then sealed (sealed_page.h).
+struct alignas(kSealedPageBytes) Table {
+  void* lib;
+  RegisterFn register_fn;
+  EnableFn enable_fn;
+  FlushFn flush_fn;
+  NextFn next_fn;
+  bool ready;
+};
+static_assert(sizeof(Table) == kSealedPageBytes);
+inline Table g_table{};
+
+}  // namespace cupti
 
 class CuptiSpan {
  public:
@@ -46,31 +76,38 @@ class CuptiSpan {
         "/usr/local/cuda/lib/libcupti.so",
         "/usr/local/cuda/targets/x86_64-linux/lib/libcupti.so",
     };
+    if (cupti::g_table.ready) return true;  // sealed already: one CuptiSpan per process
+    cupti::Table t{};
     for (const char* name : kCandidates) {
-      lib_ = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-      if (lib_ != nullptr) break;
+      t.lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      if (t.lib != nullptr) break;
     }
-    if (lib_ == nullptr) return false;
-    register_ = reinterpret_cast<RegisterFn>(dlsym(lib_, "cuptiActivityRegisterCallbacks"));
-    enable_ = reinterpret_cast<EnableFn>(dlsym(lib_, "cuptiActivityEnable"));
-    flush_ = reinterpret_cast<FlushFn>(dlsym(lib_, "cuptiActivityFlushAll"));
-    next_ = reinterpret_cast<NextFn>(dlsym(lib_, "cuptiActivityGetNextRecord"));
-    if (register_ == nullptr || enable_ == nullptr || flush_ == nullptr || next_ == nullptr) return false;
+    if (t.lib == nullptr) return false;
+    t.register_fn = reinterpret_cast<cupti::RegisterFn>(dlsym(t.lib, "cuptiActivityRegisterCallbacks"));
+    t.enable_fn = reinterpret_cast<cupti::EnableFn>(dlsym(t.lib, "cuptiActivityEnable"));
+    t.flush_fn = reinterpret_cast<cupti::FlushFn>(dlsym(t.lib, "cuptiActivityFlushAll"));
+    t.next_fn = reinterpret_cast<cupti::NextFn>(dlsym(t.lib, "cuptiActivityGetNextRecord"));
+    if (t.register_fn == nullptr || t.enable_fn == nullptr || t.flush_fn == nullptr || t.next_fn == nullptr) return false;
     Instance() = this;
-    if (register_(&OnBufferRequested, &OnBufferCompleted) != 0) return false;
+    if (t.register_fn(&OnBufferRequested, &OnBufferCompleted) != 0) return false;
     for (int kind : {kKindConcurrentKernel, kKindMemcpy, kKindMemset, kKindMemcpy2}) {
-      if (enable_(kind) != 0) return false;
+      if (t.enable_fn(kind) != 0) return false;
     }
-    ready_ = true;
+    t.ready = true;
+    cupti::g_table = t;
+    if (!SealPage(&cupti::g_table, sizeof cupti::g_table)) {
+      cupti::g_table.ready = false;  // still writable, so this store lands
+      return false;
+    }
     return true;
   }
 
-  bool ready() const { return ready_; }
+  bool ready() const { return cupti::g_table.ready; }
 
   /// Delivers every record of work already finished (the caller synchronized the device) without
   /// counting it: done before the timed interval, so the copies and the flush of the previous and
   /// this call (many records) are not processed inside it.
-  void Drain() { flush_(0); }
+  void Drain() { cupti::g_table.flush_fn(0); }
 
   /// Starts a new span: records delivered from now on count. (Drain first.)
   void Open() {
@@ -84,7 +121,7 @@ class CuptiSpan {
   /// Delivers the call's records (the caller synchronized the device) and closes the span.
   /// Returns the span in nanoseconds, or 0 when the call did no device work CUPTI saw.
   double Close() {
-    flush_(0);
+    cupti::g_table.flush_fn(0);
     std::lock_guard lock(mu_);
     open_ = false;
     if (records_ == 0 || last_end_ <= first_start_) return 0;
@@ -98,13 +135,6 @@ class CuptiSpan {
   // one, so buffers are small and recycled: a fresh allocation inside the launch path is the
   // submission's time (a new 1 MiB buffer per call added ~250 us to each launch on an H200).
   static constexpr std::size_t kBufferBytes = 64 << 10;
-  using RequestFn = void (*)(std::uint8_t**, std::size_t*, std::size_t*);
-  using CompleteFn = void (*)(void*, std::uint32_t, std::uint8_t*, std::size_t, std::size_t);
-  using RegisterFn = int (*)(RequestFn, CompleteFn);
-  using EnableFn = int (*)(int);
-  using FlushFn = int (*)(std::uint32_t);
-  using NextFn = int (*)(std::uint8_t*, std::size_t, void**);
-
   static CuptiSpan*& Instance() {
     static CuptiSpan* instance = nullptr;
     return instance;
@@ -141,7 +171,7 @@ class CuptiSpan {
   void Consume(std::uint8_t* buffer, std::size_t valid) {
     std::lock_guard lock(mu_);
     void* record = nullptr;
-    while (next_(buffer, valid, &record) == 0) {
+    while (cupti::g_table.next_fn(buffer, valid, &record) == 0) {
       if (!open_) continue;  // the flush kernel, or work from before the call
       const auto* bytes = static_cast<const std::uint8_t*>(record);
       std::uint32_t kind = 0;
@@ -157,12 +187,6 @@ class CuptiSpan {
     }
   }
 
-  void* lib_ = nullptr;
-  RegisterFn register_ = nullptr;
-  EnableFn enable_ = nullptr;
-  FlushFn flush_ = nullptr;
-  NextFn next_ = nullptr;
-  bool ready_ = false;
   std::mutex mu_;
   bool open_ = false;
   std::uint64_t first_start_ = UINT64_MAX, last_end_ = 0;

@@ -30,12 +30,42 @@
 #include "backend.h"
 #include "kjudge/harness/problem_api.h"
 #include "kjudge/harness/wire.h"
+#include "sealed_page.h"
 
 namespace kjudge::harness::judged {
 namespace {
 
+/// The control socket as the harness found it at start (sealed_page.h). A submission that puts
+/// something else on fd 4 (dup2 of a socketpair, to relay and rewrite the conversation) is
+/// caught at the harness's next message: every send and receive first checks the descriptor is
+/// still that socket.
+struct alignas(kSealedPageBytes) ChannelIdentity {
+  dev_t dev;
+  ino_t ino;
+};
+ChannelIdentity g_channel{};
+
+/// Records the control socket's identity and seals it; false when fd 4 is not a socket.
+bool SealChannelIdentity() {
+  struct stat st {};
+  if (fstat(wire::kControlFd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  g_channel.dev = st.st_dev;
+  g_channel.ino = st.st_ino;
+  return SealPage(&g_channel, sizeof g_channel);
+}
+
+void CheckChannel() {
+  struct stat st {};
+  if (fstat(wire::kControlFd, &st) != 0 || st.st_dev != g_channel.dev || st.st_ino != g_channel.ino) {
+    // Nothing more goes out on a descriptor that is not the supervisor's: it sees the channel close.
+    std::fprintf(stderr, "kjudge harness: the control socket was replaced\n");
+    std::_Exit(3);
+  }
+}
+
 template <typename T>
 bool Send(const T& message) {
+  CheckChannel();
   for (;;) {
     ssize_t n = ::send(wire::kControlFd, &message, sizeof message, MSG_NOSIGNAL);
     if (n == static_cast<ssize_t>(sizeof message)) return true;
@@ -81,6 +111,7 @@ ssize_t ReceiveOnce(unsigned char* buf, std::size_t size, int flags, Attached* a
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
+  CheckChannel();
   const ssize_t n = ::recvmsg(wire::kControlFd, &msg, flags | MSG_CMSG_CLOEXEC);
   if (n < 0) return n;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
@@ -182,10 +213,6 @@ void InvokeSubmission(void* raw) {
   auto* ctx = static_cast<CallContext*>(raw);
   g_entry(*ctx->params, ctx->buffers, ctx->stream);
 }
-
-#ifndef SYS_mseal
-#define SYS_mseal 462  // x86_64 and aarch64 alike (Linux 6.10)
-#endif
 
 /// Seals every mapping of a file that is not writable: code, read-only data and the relocation
 /// tables made read-only at start-up. Device and memfd mappings are left alone (the GPU driver
@@ -431,6 +458,10 @@ class Session {
 int main(int argc, char** argv) {
   // Not dumpable: other processes of the same uid cannot ptrace it or open its /proc/<pid>/mem.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!kjudge::harness::judged::SealChannelIdentity()) {
+    std::fprintf(stderr, "kjudge harness: fd %d is not the supervisor's socket\n", kjudge::harness::wire::kControlFd);
+    return 3;
+  }
   if (argc != 2) {
     std::fprintf(stderr, "usage: judged SUBMISSION.so\n");
     return 3;
