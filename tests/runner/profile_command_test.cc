@@ -51,7 +51,7 @@ TEST(ProfileCommandTest, ProfileArgvProfilesOnlyTheSubmissionCheaply) {
   EXPECT_EQ(After(argv, "--cache-control"), "all");
   EXPECT_EQ(After(argv, "--target-processes"), "all");
   EXPECT_EQ(After(argv, "--kernel-name-base"), "function");
-  EXPECT_EQ(After(argv, "--kernel-name"), "regex:^(?!(ReadFlush)$)");
+  EXPECT_EQ(After(argv, "--kernel-name"), "regex:^(?!(KjudgeReadFlush|KjudgeEmptyCall)$)");
   EXPECT_EQ(After(argv, "--launch-count"), "32");
   EXPECT_EQ(After(argv, "--export"), "/work/profile");
   EXPECT_NE(std::find(argv.begin(), argv.end(), "--force-overwrite"), argv.end());
