@@ -41,7 +41,6 @@ using NextFn = int (*)(std::uint8_t*, std::size_t, void**);
 
 /// Filled once by CuptiSpan::Start, then sealed (sealed_page.h).
 struct alignas(kSealedPageBytes) Table {
-  void* lib;
   RegisterFn register_fn;
   EnableFn enable_fn;
   FlushFn flush_fn;
@@ -78,15 +77,16 @@ class CuptiSpan {
     };
     if (cupti::g_table.ready) return true;  // sealed already: one CuptiSpan per process
     cupti::Table t{};
+    void* lib = nullptr;
     for (const char* name : kCandidates) {
-      t.lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-      if (t.lib != nullptr) break;
+      lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      if (lib != nullptr) break;
     }
-    if (t.lib == nullptr) return false;
-    t.register_fn = reinterpret_cast<cupti::RegisterFn>(dlsym(t.lib, "cuptiActivityRegisterCallbacks"));
-    t.enable_fn = reinterpret_cast<cupti::EnableFn>(dlsym(t.lib, "cuptiActivityEnable"));
-    t.flush_fn = reinterpret_cast<cupti::FlushFn>(dlsym(t.lib, "cuptiActivityFlushAll"));
-    t.next_fn = reinterpret_cast<cupti::NextFn>(dlsym(t.lib, "cuptiActivityGetNextRecord"));
+    if (lib == nullptr) return false;
+    t.register_fn = reinterpret_cast<cupti::RegisterFn>(dlsym(lib, "cuptiActivityRegisterCallbacks"));
+    t.enable_fn = reinterpret_cast<cupti::EnableFn>(dlsym(lib, "cuptiActivityEnable"));
+    t.flush_fn = reinterpret_cast<cupti::FlushFn>(dlsym(lib, "cuptiActivityFlushAll"));
+    t.next_fn = reinterpret_cast<cupti::NextFn>(dlsym(lib, "cuptiActivityGetNextRecord"));
     if (t.register_fn == nullptr || t.enable_fn == nullptr || t.flush_fn == nullptr || t.next_fn == nullptr) return false;
     Instance() = this;
     if (t.register_fn(&OnBufferRequested, &OnBufferCompleted) != 0) return false;

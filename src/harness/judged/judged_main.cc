@@ -111,9 +111,9 @@ ssize_t ReceiveOnce(unsigned char* buf, std::size_t size, int flags, Attached* a
   msg.msg_iovlen = 1;
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
-  CheckChannel();
   const ssize_t n = ::recvmsg(wire::kControlFd, &msg, flags | MSG_CMSG_CLOEXEC);
   if (n < 0) return n;
+  CheckChannel();  // per message, not per poll: nothing from a replaced descriptor is acted on
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0)) continue;
     const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
