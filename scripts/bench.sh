@@ -42,7 +42,11 @@ carried() {
     echo "$body" | head -n 1
     echo
     echo "_Kept from the previous docs/perf.md: not rerun this time._"
-    echo "$body" | tail -n +2
+    # A section kept again already carries the notice (and the blank line after it) once.
+    echo "$body" | tail -n +2 | awk 'BEGIN { skip = 1 }
+      skip && (/^$/ || /^_Kept from the previous docs\/perf.md: not rerun this time._$/) { next }
+      { skip = 0; print }' | sed '1i\\'
+
   fi
 }
 

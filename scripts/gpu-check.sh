@@ -39,12 +39,17 @@
 #   --port P         server port on 127.0.0.1 (default 18080)
 #   --extra P=FILE   also judge FILE as a solution of problem P (repeatable), e.g. the timing
 #                    checks under tests/runner/testdata/gpu/
+#   --solutions GLOB judge only the solutions matching GLOB under each problem's solutions/
+#                    (default */*; e.g. 'correct/*' for the across-run spread of bench/gpu/repeat_check.sh)
+#   --cases          also print every benchmark case's spread across the leaderboard runs (the mean
+#                    of each run, its CV across runs; issue 7's goal: under 0.5% for cases >= 10 us)
 #   --markdown       print the table as Markdown
 # Exit status: 0 every verdict as expected, 1 some verdict differs or was not judged, 2 setup failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 kjudge="" lib_dir="" bwrap="" runs=3 deadline_s=0 out=var/gpu-check device=0 gpu="" port=18080 markdown=0
+solutions_glob='*/*' cases=0
 report_only=0 prepare_host=0 exploits=0 profile=0 problems=() extras=() problems_dir=problems
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -60,6 +65,8 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift ;;
     --extra) extras+=("$2"); shift ;;
     --markdown) markdown=1 ;;
+    --solutions) solutions_glob=$2; shift ;;
+    --cases) cases=1 ;;
     --prepare-host) prepare_host=1 ;;
     --report) report_only=1 ;;
     --exploits) exploits=1 ;;
@@ -75,7 +82,7 @@ helper=$(mktemp /tmp/kjudge-gpu-check-XXXXXX.py)
 trap 'rm -f "$helper"' EXIT
 cat > "$helper" <<'PY'
 """gpu-check's JSON work: expected verdicts, one record per judged submission, the table."""
-import json, math, re, statistics, sys
+import json, math, os, re, statistics, sys
 
 def expected(path, mode):
     line = open(path, encoding="utf-8").readline()
@@ -187,6 +194,53 @@ def table(paths, markdown):
     print("\n%d solutions, %d not as expected" % (len(lines), bad))
     return 1 if bad or not lines else 0
 
+def cases_table(paths, markdown):
+    """Every benchmark case of every correct solution: its mean per leaderboard run, spread across runs."""
+    recs = [json.loads(l) for p in paths for l in open(p, encoding="utf-8") if l.strip()]
+    order, groups = [], {}
+    for r in recs:
+        if r.get("mode") != "leaderboard" or r.get("verdict") != "passed":
+            continue
+        for c in r.get("cases") or []:
+            if c.get("mean_ns") is None:
+                continue
+            key = (r["problem"], r["solution"], json.dumps(c.get("params"), sort_keys=True))
+            if key not in groups:
+                order.append(key); groups[key] = []
+            groups[key].append(c)
+    head = ["problem", "solution", "case", "runs", "mean us", "min run us", "max run us", "CV across runs",
+            "samples per run", "goal (CV < 0.5% for >= 10 us)"]
+    lines, met, missed = [], 0, 0
+    for key in order:
+        cs = groups[key]
+        means = [c["mean_ns"] for c in cs]
+        mean = statistics.fmean(means)
+        cv = statistics.stdev(means) / mean if len(means) >= 2 and mean > 0 else None
+        if len(means) < 2:
+            goal = "-"
+        elif mean < 10e3:
+            goal = "(under 10 us)"
+        elif cv < 0.005:
+            goal = "met"; met += 1
+        else:
+            goal = "NOT met"; missed += 1
+        params = ", ".join("%s=%s" % kv for kv in json.loads(key[2]).items()) if key[2] != "null" else "-"
+        counts = [c.get("samples") for c in cs if c.get("samples")]
+        lines.append([key[0], key[1], params, str(len(means)), fmt_us(mean), fmt_us(min(means)), fmt_us(max(means)),
+                      "-" if cv is None else "%.2f%%" % (100 * cv),
+                      "%d-%d" % (min(counts), max(counts)) if counts else "-", goal])
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for l in lines:
+            print("| " + " | ".join(l) + " |")
+    else:
+        widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h) for i, h in enumerate(head)]
+        for l in [head] + lines:
+            print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+    print("\n%d benchmark cases of 10 us or more: %d under 0.5%% CV across runs, %d not" % (met + missed, met, missed))
+    return 0
+
 def header_field(path, key):
     for line in open(path, encoding="utf-8"):
         if not line.startswith("//"):
@@ -195,6 +249,16 @@ def header_field(path, key):
         if m:
             return m.group(1)
     return ""
+
+def inline_helpers(path, out):
+    """An exploit as the one file it is submitted as: each `#include "kx/NAME.h"` line replaced by
+    tests/exploits/kx/NAME.h (tests/exploits/README.md)."""
+    here = os.path.dirname(os.path.abspath(path))
+    text = []
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r'#include "kx/([a-z_]+)\.h"\s*$', line)
+        text.append(open(os.path.join(here, "kx", m.group(1) + ".h"), encoding="utf-8").read() if m else line)
+    open(out, "w", encoding="utf-8").write("".join(text))
 
 def exploits_table(results, markdown):
     """One row per tests/exploits/*.cu: caught, or a hole (exit 1), or a misjudged control."""
@@ -250,14 +314,25 @@ if __name__ == "__main__":
         sys.exit(table(sys.argv[3:], sys.argv[2] == "1"))
     elif cmd == "exploits":
         sys.exit(exploits_table(sys.argv[3], sys.argv[2] == "1"))
+    elif cmd == "cases":
+        sys.exit(cases_table(sys.argv[3:], sys.argv[2] == "1"))
     elif cmd == "field":
         print(header_field(sys.argv[2], sys.argv[3]))
+    elif cmd == "inline":
+        inline_helpers(sys.argv[2], sys.argv[3])
 PY
 
 if [ "$report_only" = 1 ]; then
   [ ${#problems[@]} -gt 0 ] || { echo "gpu-check: --report needs results files" >&2; exit 2; }
-  python3 "$helper" table "$markdown" "${problems[@]}"
-  exit $?
+  if [ "$exploits" = 1 ]; then
+    status=0
+    for f in "${problems[@]}"; do python3 "$helper" exploits "$markdown" "$f" || status=1; done
+    exit $status
+  fi
+  status=0
+  python3 "$helper" table "$markdown" "${problems[@]}" || status=1
+  if [ "$cases" = 1 ]; then echo; python3 "$helper" cases "$markdown" "${problems[@]}"; fi
+  exit $status
 fi
 
 fail_setup() { echo "gpu-check: $*" >&2; exit 2; }
@@ -349,8 +424,8 @@ results=$out/results.jsonl
 if [ ${#problems[@]} -eq 0 ] && [ ${#extras[@]} -eq 0 ]; then
   for d in "$problems_dir"/*/; do problems+=("$(basename "$d")"); done
 fi
-judge() {  # FILE PROBLEM MODE RUN
-  local file=$1 problem=$2 mode=$3 run=$4 solution expect raw t0 rc=0
+judge() {  # FILE PROBLEM MODE RUN [SUBMITTED_FILE: what is sent, when not FILE itself]
+  local file=$1 problem=$2 mode=$3 run=$4 submitted=${5:-$1} solution expect raw t0 rc=0
   solution=${file#"$problems_dir/$problem"/solutions/}
   solution=${solution#tests/runner/testdata/}
   expect=$(python3 "$helper" expected "$file" "$mode")
@@ -361,7 +436,7 @@ judge() {  # FILE PROBLEM MODE RUN
     return
   fi
   t0=$(date +%s%N)
-  "$kjudge" submit "$file" --server "$url" --token "$token" --problem "$problem" --gpu "$gpu" --mode "$mode" \
+  "$kjudge" submit "$submitted" --server "$url" --token "$token" --problem "$problem" --gpu "$gpu" --mode "$mode" \
     --timeout 300 --json >"$raw" 2>>"$out/submit.log" || rc=$?
   python3 "$helper" record "$raw" "$problem" "$solution" "$mode" "$run" "$expect" \
     "$(( ($(date +%s%N) - t0) / 1000000 ))e-3" "$rc" >>"$results"
@@ -380,7 +455,10 @@ if [ "$exploits" = 1 ]; then
   echo "== judging the exploits (results: $results)"
   for file in tests/exploits/*.cu; do
     [ -e "$file" ] || continue
-    judge "$file" vectoradd "$(python3 "$helper" field "$file" mode)" 1
+    # The exploits share helpers (tests/exploits/kx/); a submission is one file, with them inlined.
+    inlined=$work/$(basename "$file")
+    python3 "$helper" inline "$file" "$inlined"
+    judge "$file" vectoradd "$(python3 "$helper" field "$file" mode)" 1 "$inlined"
   done
   rm -f "$out/raw.json"
   echo
@@ -425,7 +503,8 @@ PROFILE
 fi
 echo "== judging (results: $results)"
 for problem in "${problems[@]}"; do
-  for file in "$problems_dir/$problem"/solutions/*/*.cu; do
+  # shellcheck disable=SC2086 # the glob is meant to expand
+  for file in "$problems_dir/$problem"/solutions/$solutions_glob.cu; do
     [ -e "$file" ] && judge_all_modes "$file" "$problem"
   done
 done
@@ -437,4 +516,7 @@ rm -f "$out/raw.json"
 echo
 cat "$out/device.txt"
 echo
-python3 "$helper" table "$markdown" "$results"
+status=0
+python3 "$helper" table "$markdown" "$results" || status=1
+if [ "$cases" = 1 ]; then echo; python3 "$helper" cases "$markdown" "$results"; fi
+exit $status

@@ -31,16 +31,16 @@ for r in rows[1:]:
 per = len(durations) // len(sizes)
 print(f"Measured {datetime.date.today()} on {sys.argv[3]} (bench/gpu/timer_check.sh). Median of "
       f"the launches of a float4 copy kernel, each after an L2 flush; ncu: `--clock-control none`, {per} launches per size.\n")
-print("| bytes copied | ncu gpu__time_duration | harness span (CUPTI) | span vs ncu | plain events | events vs ncu | events with CUPTI on | KernelBot-style host timing | host vs ncu |")
-print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| bytes copied | ncu gpu__time_duration | harness span (CUPTI) | span vs ncu | span right after a KernelBot-style call | that vs ncu | plain events | events vs ncu | events with CUPTI on | KernelBot-style host timing | host vs ncu |")
+print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for i, s in enumerate(sizes):
     ncu = statistics.median(durations[i * per:(i + 1) * per])
     m = methods[s]
     def cell(k):
         if k not in m: return "-", "-"
         return "%.2f us" % (m[k] / 1e3), "%+.1f%% (%+.2f us)" % (100 * (m[k] - ncu) / ncu, (m[k] - ncu) / 1e3)
-    sp, spd = cell("span"); ev, evd = cell("events"); kb, _ = cell("kernelbot"); ec, _ = cell("events_with_cupti")
+    sp, spd = cell("span"); sa, sad = cell("span_after_host"); ev, evd = cell("events"); kb, _ = cell("kernelbot"); ec, _ = cell("events_with_cupti")
     kbx = "%.0fx" % (m["kernelbot"] / ncu) if "kernelbot" in m else "-"
-    print(f"| {s >> 20} MiB | {ncu / 1e3:.2f} us | {sp} | {spd} | {ev} | {evd} | {ec} | {kb} | {kbx} |")
+    print(f"| {s >> 20} MiB | {ncu / 1e3:.2f} us | {sp} | {spd} | {sa} | {sad} | {ev} | {evd} | {ec} | {kb} | {kbx} |")
 PY
 cat "$out"

@@ -342,6 +342,10 @@ RunResult JobExecutor::Execute(const LeasedJob& job, const problem::ProblemBundl
   const bool host = (*gpu)->vendor == problem::Vendor::kHost;
   c.case_budget_ms = host ? options_.case_budget_ms : options_.gpu_case_budget_ms;
   c.max_samples = host ? options_.max_samples : options_.gpu_max_samples;
+  if (!host) {
+    c.min_samples = options_.gpu_min_samples;
+    c.target_rel_error = options_.gpu_target_rel_error;
+  }
   for (const auto& t : spec.tests) c.tests.push_back({t.params, t.seed, 0, t.weight});
   for (const auto& b : spec.benchmarks) {
     auto sol = problem::CaseSpeedOfLight(**gpu, b);

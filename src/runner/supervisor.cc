@@ -494,9 +494,22 @@ Result<bool> Supervisor::CheckAgainstWall(std::vector<double>& samples, const st
            " us): forged report?";
     return false;
   }
-  if (missing <= charge_at) return true;
-  // Host work inside the call (or time the harness did not report): the observation counts.
+  // On the host backend the systematic part of a shortfall is charged back even within the
+  // tolerance: the harness times the call with the supervisor's clock in nearly the same
+  // interval, so the shortfall of the least disturbed calls (`missing`) is round-trip noise of a
+  // few microseconds on an honest call, and a lie when the harness's timing record was rewritten
+  // in memory (tests/exploits/memory_scan_stack.cpp). Every sample is raised by it: a busy
+  // machine's stray long observations are not charged, the lie is. GPU samples are corrected
+  // only past the charge bound (infinite today): their observation carries launch and
+  // synchronization costs far above small kernels' times.
+  if (missing <= charge_at) {
+    if (host_backend_ && missing > 0) {
+      for (double& s : samples) s += missing;
+    }
+    return true;
+  }
   for (std::size_t i = 0; i < samples.size(); ++i) samples[i] = std::max(samples[i], observed[i]);
+  // Host work inside the call (or time the harness did not report): the observation counts.
   *why = "charged the supervisor's observed times: the call took " + std::to_string(missing / 1e3) +
          " us longer than the time reported for it (host work inside the call counts)";
   return true;
@@ -662,6 +675,7 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     std::string why;
     std::vector<double> charged = samples;
     auto held = CheckAgainstWall(charged, walls, &why);
+    const bool floored = charged != samples;
     if (!held.ok()) return fail(Verdict::kInternalError, held.error().message);
     if (!*held) return fail(Verdict::kRejected, why);
     out->timing->buffers = device_buffers_ ? "device" : host_backend_ ? "call" : "case";
@@ -676,7 +690,7 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
     }
     out->timing->harness_overhead_ns = harness_overhead_ns_;
     out->timing->outputs_frozen = frozen_checks_;
-    if (!why.empty()) {
+    if (floored) {
       const TimingStats recomputed = ComputeStats(charged, walls);  // the audit keeps what was reported
       out->timing->charged_ns = recomputed.mean_ns - out->timing->mean_ns;
       out->timing->mean_ns = recomputed.mean_ns;
@@ -685,7 +699,7 @@ bool Supervisor::RunBenchmark(const CaseInput& input, std::size_t index, std::si
       out->timing->min_ns = recomputed.min_ns;
       out->timing->max_ns = recomputed.max_ns;
       out->timing->rel_sem = recomputed.rel_sem;
-      out->message = why;
+      if (!why.empty()) out->message = why;
     }
   }
   out->passed = true;
