@@ -151,8 +151,16 @@ TEST(AdminHackedTest, AJudgedRunKeepsItsRawAuditDataAndAMarkTakesItOffTheBoardAt
       sum += t;
       lowest = std::min(lowest, t);
     }
-    EXPECT_NEAR(sum / static_cast<double>(samples.size()), timing["mean_ns"].get<double>(), 1e-6 * timing["mean_ns"].get<double>());
-    EXPECT_EQ(lowest, timing["min_ns"].get<double>());
+    // The audit keeps the times as reported; what the supervisor's clock charged on top is stored
+    // with them (docs/security.md, charging), so the case's mean is reproducible from the two.
+    const double charged = timing.value("charged_ns", 0.0);
+    EXPECT_GE(charged, 0);
+    EXPECT_NEAR(sum / static_cast<double>(samples.size()) + charged, timing["mean_ns"].get<double>(),
+                1e-6 * timing["mean_ns"].get<double>());
+    EXPECT_LE(lowest, timing["min_ns"].get<double>());
+    if (charged == 0) {
+      EXPECT_EQ(lowest, timing["min_ns"].get<double>());
+    }
     EXPECT_FALSE(timing["timer"].get<std::string>().empty()) << "the timer used is stored";
     EXPECT_TRUE(timing["wall_split_ms"].is_object());
     EXPECT_TRUE(c["audit"]["sm_clock_mhz"].is_array()) << "empty on the host backend, which has no SM clock";
