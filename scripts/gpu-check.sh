@@ -130,6 +130,18 @@ def record(raw_path, problem, solution, mode, run, expect, wall_s, exit_code):
         rec["verdict"] = sub.get("status", "not_judged")
     print(json.dumps(rec))
 
+def print_table(head, rows, markdown):
+    """Rows of strings under `head`: a Markdown table, or columns padded for a terminal."""
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for l in rows:
+            print("| " + " | ".join(c.replace("|", "/") for c in l) + " |")
+    else:
+        widths = [max(len(h), *(len(l[i]) for l in rows)) if rows else len(h) for i, h in enumerate(head)]
+        for l in [head] + rows:
+            print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+
 def fmt_us(ns):
     return "-" if ns is None else ("%.1f" % (ns / 1e3) if ns < 1e7 else "%.0f" % (ns / 1e3))
 
@@ -182,15 +194,7 @@ def table(paths, markdown):
                       "%.2f%%" % (100 * max(sems)) if sems else "-",
                       "%d-%d" % (min(counts), max(counts)) if counts else "-", "/".join(timers) or "-", clock,
                       fmt_us(statistics.median(floors)) if floors else "-", "ok" if ok else "MISMATCH"])
-    if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "---|" * len(head))
-        for l in lines:
-            print("| " + " | ".join(l) + " |")
-    else:
-        widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h) for i, h in enumerate(head)]
-        for l in [head] + lines:
-            print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+    print_table(head, lines, markdown)
     print("\n%d solutions, %d not as expected" % (len(lines), bad))
     return 1 if bad or not lines else 0
 
@@ -229,15 +233,7 @@ def cases_table(paths, markdown):
         lines.append([key[0], key[1], params, str(len(means)), fmt_us(mean), fmt_us(min(means)), fmt_us(max(means)),
                       "-" if cv is None else "%.2f%%" % (100 * cv),
                       "%d-%d" % (min(counts), max(counts)) if counts else "-", goal])
-    if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "---|" * len(head))
-        for l in lines:
-            print("| " + " | ".join(l) + " |")
-    else:
-        widths = [max(len(h), *(len(l[i]) for l in lines)) if lines else len(h) for i, h in enumerate(head)]
-        for l in [head] + lines:
-            print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+    print_table(head, lines, markdown)
     print("\n%d benchmark cases of 10 us or more: %d under 0.5%% CV across runs, %d not" % (met + missed, met, missed))
     return 0
 
@@ -292,15 +288,7 @@ def exploits_table(results, markdown):
         how = (r.get("message") or "").replace("\n", " ")
         rows.append([path.rsplit("/", 1)[-1], family[:48], r["mode"], r["expected"], str(got), fmt_us(score), result,
                      how[:90] + ("..." if len(how) > 90 else "")])
-    if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "---|" * len(head))
-        for l in rows:
-            print("| " + " | ".join(c.replace("|", "/") for c in l) + " |")
-    else:
-        widths = [max(len(h), *(len(l[i]) for l in rows)) if rows else len(h) for i, h in enumerate(head)]
-        for l in [head] + rows:
-            print("  ".join(c.ljust(w) for c, w in zip(l, widths)).rstrip())
+    print_table(head, rows, markdown)
     print("\n%d exploits and controls, %d holes or misjudged" % (len(rows), bad))
     return 1 if bad or not rows else 0
 
